@@ -1,0 +1,1 @@
+//! Compression codecs for Kafka record payloads (work in progress; see issue 4).

@@ -1,0 +1,1 @@
+//! Kafka record formats (work in progress; see issue 3).

@@ -1,0 +1,2 @@
+//! Maintenance commands (in progress).
+fn main() {}
