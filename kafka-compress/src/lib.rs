@@ -1,1 +1,342 @@
-//! Compression codecs for Kafka record payloads (work in progress; see issue 4).
+//! gzip, snappy, lz4 and zstd exactly as Apache Kafka frames them, with
+//! bounded decompression.
+//!
+//! A record batch (or a legacy wrapper message) names its codec in the low
+//! three bits of its attributes. [`Compression`] is that code, open to values
+//! Kafka does not define; [`compress`] and [`decompress`] turn a batch's
+//! records section into the bytes Kafka clients put on the wire and back.
+//!
+//! ```
+//! use kafka_compress::{compress, decompress, Compression};
+//!
+//! let records = b"{\"id\":1,\"name\":\"a\"}{\"id\":2,\"name\":\"b\"}".repeat(20);
+//! let mut wire = Vec::new();
+//! compress(Compression::LZ4, None, &records, &mut wire)?;
+//! let back = decompress(Compression::LZ4, &wire, 1 << 20)?;
+//! assert_eq!(back, records);
+//! # Ok::<(), kafka_compress::Error>(())
+//! ```
+//!
+//! # Formats
+//!
+//! | code | codec  | written                                   | read |
+//! |------|--------|-------------------------------------------|------|
+//! | 0    | none   | the input                                 | the input (within the limit) |
+//! | 1    | gzip   | one gzip member (RFC 1952)                | one or more concatenated members |
+//! | 2    | snappy | snappy-java's "xerial" framing, 32 KiB blocks (what the Java client writes) | xerial framing, raw snappy blocks (librdkafka before 1.x, sarama, franz-go write raw), and the snappy framing format |
+//! | 3    | lz4    | LZ4 frame, independent 64 KiB blocks, no checksums (what the Java client writes) | LZ4 frames with or without content size, block and content checksums, linked or independent blocks; skippable frames |
+//! | 4    | zstd   | one zstd frame with its content size      | one or more frames, with or without content size |
+//!
+//! Every decoder rejects bytes after the last complete stream
+//! ([`CorruptKind::TrailingData`]), as librdkafka does for lz4.
+//!
+//! ## Telling the snappy framings apart
+//!
+//! The xerial header starts `82 53 4E` (`\x82SN`), and the snappy framing
+//! format's stream identifier starts `FF 06 00 00 73 4E 61 50 70 59`. Neither
+//! can begin a valid raw snappy block: a raw block starts with the varint of
+//! its length and then a literal, and after `82 53` the next tag (`4E`) is a
+//! copy, which cannot come first; after `FF 06 00 00` the tag `73` is a copy
+//! with an offset past the output. So an input starting with a full xerial
+//! magic or a full stream identifier is read as that framing, an input that
+//! is a shorter prefix of the xerial magic is a truncated xerial stream, and
+//! anything else is a raw block.
+//!
+//! ## The magic-0 LZ4 quirk (KAFKA-3160)
+//!
+//! Kafka before 0.10 computed the LZ4 frame descriptor checksum over the wrong
+//! bytes: starting at the magic number instead of after it. Message format v0
+//! keeps that behaviour for compatibility; [`lz4::compress_legacy_magic0`]
+//! writes it and [`lz4::decompress_legacy_magic0`] reads it, ignoring the
+//! descriptor checksum as the Java client does for magic 0.
+//!
+//! # Levels
+//!
+//! `level: None` means the codec's Kafka default. Kafka's ranges (KIP-390,
+//! `CompressionType` in the Java client) are enforced; a level for a codec
+//! without levels (none, snappy) is an [`Error::InvalidLevel`].
+//!
+//! | codec | range | default |
+//! |-------|-------|---------|
+//! | gzip  | 1 to 9, or -1 | -1 (zlib's default, level 6) |
+//! | lz4   | 1 to 17 | 9 |
+//! | zstd  | -131072 to 22 | 3 |
+//!
+//! # Bounded decompression
+//!
+//! Every decompression takes a `limit` and fails with
+//! [`Error::OutputLimitExceeded`] as soon as the output would be larger. No
+//! size an input claims (a snappy length varint, an LZ4 content size or block
+//! size, a zstd content size) is allocated on trust: pre-allocation is capped
+//! by what the input could actually expand to and by the limit, and output
+//! grows only as it is produced. A zstd frame may ask for a window of up to
+//! `max(8 MiB, limit)` (capped at 128 MiB, libzstd's own default); larger
+//! windows are refused.
+//!
+//! # Features
+//!
+//! `gzip`, `snappy`, `lz4` and `zstd`, all on by default. A codec whose
+//! feature is off is an [`Error::CodecDisabled`] at run time; its
+//! [`Compression`] value and the [`lz4`] module still exist.
+
+mod error;
+#[cfg(feature = "gzip")]
+mod gzip;
+pub mod lz4;
+mod sink;
+#[cfg(feature = "snappy")]
+mod snappy;
+#[cfg(feature = "zstd")]
+mod zstd;
+
+use core::fmt;
+
+pub use error::{CorruptKind, Error};
+
+/// The compression code in the low three bits of a record batch's attributes.
+///
+/// An open newtype: every `u8` is representable, so a code from a newer
+/// producer (or a corrupt one) can be carried around and reported; using an
+/// unknown code to compress or decompress is an [`Error::UnknownCodec`].
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Compression(u8);
+
+/// A codec's compression levels as Kafka defines them.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+#[non_exhaustive]
+pub struct Levels {
+    /// The lowest level accepted.
+    pub min: i32,
+    /// The highest level accepted.
+    pub max: i32,
+    /// The level used when none is given. It may lie outside `min..=max`
+    /// (gzip's `-1`), and is accepted as a level too.
+    pub default: i32,
+}
+
+impl Compression {
+    /// No compression (code 0).
+    pub const NONE: Self = Self(0);
+    /// gzip (code 1).
+    pub const GZIP: Self = Self(1);
+    /// snappy (code 2).
+    pub const SNAPPY: Self = Self(2);
+    /// lz4 (code 3).
+    pub const LZ4: Self = Self(3);
+    /// zstd (code 4), since Kafka 2.1.
+    pub const ZSTD: Self = Self(4);
+
+    /// The codec with this code; any value is accepted.
+    pub const fn from_code(code: u8) -> Self {
+        Self(code)
+    }
+
+    /// The codec taken from a batch's attributes (the low three bits).
+    pub const fn from_attributes(attributes: i16) -> Self {
+        Self((attributes & 0x07) as u8)
+    }
+
+    /// The code.
+    pub const fn code(self) -> u8 {
+        self.0
+    }
+
+    /// Kafka's name (`compression.type`), or `None` for an unknown code.
+    pub fn name(self) -> Option<&'static str> {
+        match self {
+            Self::NONE => Some("none"),
+            Self::GZIP => Some("gzip"),
+            Self::SNAPPY => Some("snappy"),
+            Self::LZ4 => Some("lz4"),
+            Self::ZSTD => Some("zstd"),
+            _ => None,
+        }
+    }
+
+    /// The codec with this Kafka name (`none`, `gzip`, `snappy`, `lz4`,
+    /// `zstd`).
+    pub fn from_name(name: &str) -> Option<Self> {
+        [Self::NONE, Self::GZIP, Self::SNAPPY, Self::LZ4, Self::ZSTD]
+            .into_iter()
+            .find(|c| c.name() == Some(name))
+    }
+
+    /// Whether Kafka defines this code.
+    pub fn is_known(self) -> bool {
+        self.name().is_some()
+    }
+
+    /// Whether this build can compress and decompress with this codec (the
+    /// codec is known and its feature is on).
+    pub fn is_enabled(self) -> bool {
+        let enabled = [
+            true,
+            cfg!(feature = "gzip"),
+            cfg!(feature = "snappy"),
+            cfg!(feature = "lz4"),
+            cfg!(feature = "zstd"),
+        ];
+        enabled.get(usize::from(self.0)).copied().unwrap_or(false)
+    }
+
+    /// The levels Kafka accepts for this codec, or `None` if it has none.
+    pub const fn levels(self) -> Option<Levels> {
+        match self.0 {
+            1 => Some(Levels {
+                min: 1,
+                max: 9,
+                default: -1,
+            }),
+            3 => Some(Levels {
+                min: 1,
+                max: 17,
+                default: 9,
+            }),
+            4 => Some(Levels {
+                min: -131_072,
+                max: 22,
+                default: 3,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Checks `level` against Kafka's range and resolves `None` to the
+    /// default.
+    ///
+    /// Returns `Ok(None)` for a codec without levels when no level is given.
+    pub fn resolve_level(self, level: Option<i32>) -> Result<Option<i32>, Error> {
+        match (self.levels(), level) {
+            (None, None) => Ok(None),
+            (None, Some(level)) => Err(Error::InvalidLevel { codec: self, level }),
+            (Some(l), None) => Ok(Some(l.default)),
+            (Some(l), Some(level)) => {
+                if (l.min..=l.max).contains(&level) || level == l.default {
+                    Ok(Some(level))
+                } else {
+                    Err(Error::InvalidLevel { codec: self, level })
+                }
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Compression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.name() {
+            Some(name) => f.write_str(name),
+            None => write!(f, "unknown({})", self.0),
+        }
+    }
+}
+
+impl fmt::Display for Compression {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self, f)
+    }
+}
+
+impl From<u8> for Compression {
+    fn from(code: u8) -> Self {
+        Self(code)
+    }
+}
+
+impl From<Compression> for u8 {
+    fn from(c: Compression) -> Self {
+        c.0
+    }
+}
+
+/// Compresses `input` with `codec`, appending to `out`.
+///
+/// `level: None` is the codec's Kafka default (see the [crate docs](crate)).
+/// On error `out` is left as it was.
+///
+/// # Errors
+///
+/// [`Error::UnknownCodec`], [`Error::CodecDisabled`], [`Error::InvalidLevel`],
+/// or [`Error::CompressFailed`] if the backend fails.
+pub fn compress(
+    codec: Compression,
+    level: Option<i32>,
+    input: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    check_enabled(codec)?;
+    let level = codec.resolve_level(level)?;
+    let start = out.len();
+    let result = compress_enabled(codec, level, input, out);
+    if result.is_err() {
+        out.truncate(start);
+    }
+    result
+}
+
+#[allow(unused_variables)] // `level` and `input` are unused when codecs are off.
+fn compress_enabled(
+    codec: Compression,
+    level: Option<i32>,
+    input: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), Error> {
+    match codec {
+        Compression::NONE => {
+            out.extend_from_slice(input);
+            Ok(())
+        }
+        #[cfg(feature = "gzip")]
+        Compression::GZIP => gzip::compress(level.unwrap_or(-1), input, out),
+        #[cfg(feature = "snappy")]
+        Compression::SNAPPY => {
+            snappy::compress_xerial(input, out);
+            Ok(())
+        }
+        #[cfg(feature = "lz4")]
+        Compression::LZ4 => lz4::compress_frame(level.unwrap_or(9), false, input, out),
+        #[cfg(feature = "zstd")]
+        Compression::ZSTD => zstd::compress(level.unwrap_or(3), input, out),
+        _ => Err(Error::CodecDisabled(codec)),
+    }
+}
+
+/// Decompresses `input`, which was compressed with `codec`.
+///
+/// Fails with [`Error::OutputLimitExceeded`] if the output would be longer
+/// than `limit` bytes; memory use stays within roughly twice the smaller of
+/// `limit` and what the input can really expand to.
+///
+/// # Errors
+///
+/// [`Error::UnknownCodec`], [`Error::CodecDisabled`],
+/// [`Error::OutputLimitExceeded`], or [`Error::Corrupt`] with what was wrong.
+pub fn decompress(codec: Compression, input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
+    check_enabled(codec)?;
+    match codec {
+        Compression::NONE => {
+            if input.len() > limit {
+                return Err(Error::OutputLimitExceeded { limit });
+            }
+            Ok(input.to_vec())
+        }
+        #[cfg(feature = "gzip")]
+        Compression::GZIP => gzip::decompress(input, limit),
+        #[cfg(feature = "snappy")]
+        Compression::SNAPPY => snappy::decompress(input, limit),
+        #[cfg(feature = "lz4")]
+        Compression::LZ4 => lz4::decompress_frames(input, limit, false),
+        #[cfg(feature = "zstd")]
+        Compression::ZSTD => zstd::decompress(input, limit),
+        _ => Err(Error::CodecDisabled(codec)),
+    }
+}
+
+fn check_enabled(codec: Compression) -> Result<(), Error> {
+    if !codec.is_known() {
+        Err(Error::UnknownCodec(codec))
+    } else if !codec.is_enabled() {
+        Err(Error::CodecDisabled(codec))
+    } else {
+        Ok(())
+    }
+}

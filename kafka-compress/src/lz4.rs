@@ -1,0 +1,351 @@
+//! The LZ4 frame format as Kafka uses it, including the KAFKA-3160 legacy
+//! header checksum of magic-0 messages.
+//!
+//! Kafka writes LZ4 frames (not raw blocks) with independent 64 KiB blocks,
+//! no block or content checksums and no content size; a block that does not
+//! shrink is stored uncompressed. This crate writes exactly that. It reads
+//! any LZ4 frame: with or without content size, block checksums and content
+//! checksum, with independent or linked blocks, and skips skippable frames.
+//! Frames that need a dictionary are refused as unsupported.
+//!
+//! The record-batch path goes through [`crate::compress`] and
+//! [`crate::decompress`]; this module adds the two functions a reader and
+//! writer of message format v0 needs.
+
+#[cfg(feature = "lz4")]
+use crate::sink::{check_len, initial_capacity};
+#[cfg(feature = "lz4")]
+use crate::{Compression, CorruptKind};
+
+/// Compresses `input` as an LZ4 frame whose descriptor checksum is computed
+/// the way Kafka before 0.10 did it (KAFKA-3160): over the magic number and
+/// the descriptor, instead of the descriptor alone. Message format v0
+/// (magic 0) requires this; the Java client and librdkafka write it for v0.
+///
+/// Appends to `out`; uses the default level.
+///
+/// # Errors
+///
+/// [`crate::Error::CodecDisabled`] if the `lz4` feature is off.
+pub fn compress_legacy_magic0(input: &[u8], out: &mut Vec<u8>) -> Result<(), crate::Error> {
+    #[cfg(feature = "lz4")]
+    {
+        compress_frame(9, true, input, out)
+    }
+    #[cfg(not(feature = "lz4"))]
+    {
+        let _ = (input, out);
+        Err(crate::Error::CodecDisabled(crate::Compression::LZ4))
+    }
+}
+
+/// Decompresses an LZ4 frame from a magic-0 message, ignoring the frame
+/// descriptor checksum as the Java client does for magic 0 (old writers
+/// computed it over the wrong bytes, see [`compress_legacy_magic0`]).
+/// Everything else is checked as in [`crate::decompress`].
+///
+/// # Errors
+///
+/// As [`crate::decompress`].
+pub fn decompress_legacy_magic0(input: &[u8], limit: usize) -> Result<Vec<u8>, crate::Error> {
+    #[cfg(feature = "lz4")]
+    {
+        decompress_frames(input, limit, true)
+    }
+    #[cfg(not(feature = "lz4"))]
+    {
+        let _ = (input, limit);
+        Err(crate::Error::CodecDisabled(crate::Compression::LZ4))
+    }
+}
+
+#[cfg(feature = "lz4")]
+pub(crate) use imp::{compress_frame, decompress_frames};
+
+#[cfg(feature = "lz4")]
+mod imp {
+    use xxhash_rust::xxh32::xxh32;
+
+    use super::{Compression, CorruptKind, check_len, initial_capacity};
+    use crate::Error;
+
+    /// The LZ4 frame magic number (little-endian on the wire).
+    const MAGIC: u32 = 0x184D_2204;
+    /// Skippable frames use magics `0x184D2A50` to `0x184D2A5F`.
+    const SKIPPABLE_MASK: u32 = 0xFFFF_FFF0;
+    const SKIPPABLE: u32 = 0x184D_2A50;
+    /// FLG: version 01, independent blocks, nothing else (what Kafka writes).
+    const FLG_KAFKA: u8 = 0x60;
+    /// BD: 64 KiB maximum block size.
+    const BD_64K: u8 = 0x40;
+    const BLOCK_64K: usize = 64 * 1024;
+    /// The high bit of a block size marks a stored (uncompressed) block.
+    const UNCOMPRESSED: u32 = 0x8000_0000;
+    /// Linked blocks may refer to the previous 64 KiB of output.
+    const WINDOW: usize = 64 * 1024;
+
+    fn corrupt(kind: CorruptKind) -> Error {
+        Error::corrupt(Compression::LZ4, kind)
+    }
+
+    /// The descriptor checksum byte: the second byte of the XXH32 (seed 0).
+    fn header_checksum(bytes: &[u8]) -> u8 {
+        (xxh32(bytes, 0) >> 8) as u8
+    }
+
+    /// An LZ4 block expands at most 255 times (each extra match-length byte
+    /// adds at most 255 output bytes).
+    fn max_block_expansion(compressed_len: usize) -> usize {
+        compressed_len.saturating_mul(255).saturating_add(16)
+    }
+
+    /// Writes one frame the way Kafka's `Lz4BlockOutputStream` does.
+    ///
+    /// `level` has been validated; see the crate docs for how levels map to
+    /// the backend. `legacy_hc` selects the KAFKA-3160 descriptor checksum.
+    pub(crate) fn compress_frame(
+        _level: i32,
+        legacy_hc: bool,
+        input: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), Error> {
+        let frame_start = out.len();
+        out.extend_from_slice(&MAGIC.to_le_bytes());
+        out.push(FLG_KAFKA);
+        out.push(BD_64K);
+        let hc = if legacy_hc {
+            header_checksum(out.get(frame_start..).unwrap_or_default())
+        } else {
+            header_checksum(&[FLG_KAFKA, BD_64K])
+        };
+        out.push(hc);
+        let bound = lz4_flex::block::get_maximum_output_size(BLOCK_64K);
+        for block in input.chunks(BLOCK_64K) {
+            let size_at = out.len();
+            out.resize(size_at + 4 + bound, 0);
+            let dst = out.get_mut(size_at + 4..).unwrap_or_default();
+            let compressed = lz4_flex::block::compress_into(block, dst)
+                .map_err(|_| Error::CompressFailed(Compression::LZ4))?;
+            let size = if compressed >= block.len() {
+                // Stored, as Kafka does when compression does not help.
+                out.truncate(size_at + 4);
+                out.extend_from_slice(block);
+                block.len() as u32 | UNCOMPRESSED
+            } else {
+                out.truncate(size_at + 4 + compressed);
+                compressed as u32
+            };
+            if let Some(slot) = out.get_mut(size_at..size_at + 4) {
+                slot.copy_from_slice(&size.to_le_bytes());
+            }
+        }
+        out.extend_from_slice(&0u32.to_le_bytes());
+        Ok(())
+    }
+
+    /// A little cursor over the input that never panics.
+    struct Reader<'a>(&'a [u8]);
+
+    impl<'a> Reader<'a> {
+        fn take(&mut self, n: usize) -> Result<&'a [u8], Error> {
+            if self.0.len() < n {
+                return Err(corrupt(CorruptKind::Truncated));
+            }
+            let (head, tail) = self.0.split_at(n);
+            self.0 = tail;
+            Ok(head)
+        }
+
+        fn u8(&mut self) -> Result<u8, Error> {
+            let (&b, tail) = self
+                .0
+                .split_first()
+                .ok_or(corrupt(CorruptKind::Truncated))?;
+            self.0 = tail;
+            Ok(b)
+        }
+
+        fn u32_le(&mut self) -> Result<u32, Error> {
+            let (b, tail) = self
+                .0
+                .split_first_chunk::<4>()
+                .ok_or(corrupt(CorruptKind::Truncated))?;
+            self.0 = tail;
+            Ok(u32::from_le_bytes(*b))
+        }
+
+        fn u64_le(&mut self) -> Result<u64, Error> {
+            let (b, tail) = self
+                .0
+                .split_first_chunk::<8>()
+                .ok_or(corrupt(CorruptKind::Truncated))?;
+            self.0 = tail;
+            Ok(u64::from_le_bytes(*b))
+        }
+    }
+
+    /// Decompresses one or more frames (skippable frames are skipped).
+    /// `legacy_hc` ignores the descriptor checksum (magic-0 messages).
+    pub(crate) fn decompress_frames(
+        input: &[u8],
+        limit: usize,
+        legacy_hc: bool,
+    ) -> Result<Vec<u8>, Error> {
+        let mut out = Vec::with_capacity(initial_capacity(input.len(), limit));
+        let mut r = Reader(input);
+        let mut frames = 0usize;
+        loop {
+            let magic = match r.u32_le() {
+                Ok(m) => m,
+                Err(e) if frames == 0 => return Err(e),
+                Err(_) => return Err(corrupt(CorruptKind::TrailingData)),
+            };
+            if magic & SKIPPABLE_MASK == SKIPPABLE {
+                let len = r.u32_le()?;
+                r.take(usize::try_from(len).unwrap_or(usize::MAX))?;
+            } else if magic == MAGIC {
+                decode_frame(&mut r, &mut out, limit, legacy_hc)?;
+            } else if frames == 0 {
+                return Err(corrupt(CorruptKind::BadMagic));
+            } else {
+                return Err(corrupt(CorruptKind::TrailingData));
+            }
+            frames += 1;
+            if r.0.is_empty() {
+                return Ok(out);
+            }
+        }
+    }
+
+    fn decode_frame(
+        r: &mut Reader<'_>,
+        out: &mut Vec<u8>,
+        limit: usize,
+        legacy_hc: bool,
+    ) -> Result<(), Error> {
+        let descriptor_start = r.0;
+        let flg = r.u8()?;
+        let bd = r.u8()?;
+        if flg >> 6 != 1 || flg & 0x02 != 0 || bd & 0x8F != 0 {
+            return Err(corrupt(CorruptKind::BadHeader));
+        }
+        let independent = flg & 0x20 != 0;
+        let block_checksum = flg & 0x10 != 0;
+        let has_content_size = flg & 0x08 != 0;
+        let content_checksum = flg & 0x04 != 0;
+        let has_dict_id = flg & 0x01 != 0;
+        let max_block = match (bd >> 4) & 0x07 {
+            4 => 64 << 10,
+            5 => 256 << 10,
+            6 => 1 << 20,
+            7 => 4 << 20,
+            _ => return Err(corrupt(CorruptKind::BadHeader)),
+        };
+        let content_size = if has_content_size {
+            Some(r.u64_le()?)
+        } else {
+            None
+        };
+        if has_dict_id {
+            r.u32_le()?;
+        }
+        let descriptor_len = descriptor_start.len() - r.0.len();
+        let hc = r.u8()?;
+        if !legacy_hc {
+            let descriptor = descriptor_start.get(..descriptor_len).unwrap_or_default();
+            if header_checksum(descriptor) != hc {
+                return Err(corrupt(CorruptKind::BadChecksum));
+            }
+        }
+        if has_dict_id {
+            return Err(corrupt(CorruptKind::Unsupported));
+        }
+        let frame_start = out.len();
+        if let Some(size) = content_size {
+            let size = usize::try_from(size).unwrap_or(usize::MAX);
+            check_len(frame_start.saturating_add(size), limit)?;
+        }
+        loop {
+            let header = r.u32_le()?;
+            if header == 0 {
+                break;
+            }
+            let stored = header & UNCOMPRESSED != 0;
+            let size = (header & !UNCOMPRESSED) as usize;
+            if size > max_block {
+                return Err(corrupt(CorruptKind::BadLength));
+            }
+            let block = r.take(size)?;
+            if block_checksum {
+                let sum = r.u32_le()?;
+                if xxh32(block, 0) != sum {
+                    return Err(corrupt(CorruptKind::BadChecksum));
+                }
+            }
+            if stored {
+                check_len(out.len().saturating_add(size), limit)?;
+                out.extend_from_slice(block);
+            } else {
+                decode_block(block, out, frame_start, independent, max_block, limit)?;
+            }
+        }
+        if content_checksum {
+            let sum = r.u32_le()?;
+            if xxh32(out.get(frame_start..).unwrap_or_default(), 0) != sum {
+                return Err(corrupt(CorruptKind::BadChecksum));
+            }
+        }
+        if let Some(size) = content_size {
+            if (out.len() - frame_start) as u64 != size {
+                return Err(corrupt(CorruptKind::BadLength));
+            }
+        }
+        Ok(())
+    }
+
+    /// Decodes one compressed block, appending to `out`. The room given to
+    /// the decoder is the least of the frame's block size, what the block can
+    /// expand to, and what is left under `limit`.
+    fn decode_block(
+        block: &[u8],
+        out: &mut Vec<u8>,
+        frame_start: usize,
+        independent: bool,
+        max_block: usize,
+        limit: usize,
+    ) -> Result<(), Error> {
+        use lz4_flex::block::DecompressError;
+
+        let start = out.len();
+        let left = limit.saturating_sub(start);
+        let natural = max_block.min(max_block_expansion(block.len()));
+        let room = natural.min(left);
+        out.resize(start + room, 0);
+        let (prev, dst) = out.split_at_mut(start);
+        let result = if independent {
+            lz4_flex::block::decompress_into(block, dst)
+        } else {
+            let frame_out = prev.get(frame_start..).unwrap_or_default();
+            let dict = frame_out
+                .get(frame_out.len().saturating_sub(WINDOW)..)
+                .unwrap_or_default();
+            lz4_flex::block::decompress_into_with_dict(block, dst, dict)
+        };
+        match result {
+            Ok(n) => {
+                out.truncate(start + n);
+                Ok(())
+            }
+            Err(e) => {
+                out.truncate(start);
+                match e {
+                    DecompressError::OutputTooSmall { .. } if room < natural => {
+                        Err(Error::OutputLimitExceeded { limit })
+                    }
+                    DecompressError::OutputTooSmall { .. } => Err(corrupt(CorruptKind::BadLength)),
+                    _ => Err(corrupt(CorruptKind::BadData)),
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,84 @@
+//! zstd through the `zstd` crate (libzstd).
+
+use zstd::stream::raw::{DParameter, Decoder, InBuffer, Operation, OutBuffer};
+
+use crate::sink::initial_capacity;
+use crate::{Compression, CorruptKind, Error};
+
+/// Smallest window a frame may always ask for: 8 MiB covers what libzstd
+/// picks for levels up to 19 when the input size is unknown (streaming
+/// writers such as the Java client's `ZstdOutputStream`).
+const MIN_WINDOW_LOG: u32 = 23;
+/// libzstd's own default maximum (128 MiB).
+const MAX_WINDOW_LOG: u32 = 27;
+
+/// Compresses `input` as one frame, with its content size, at `level`.
+pub(crate) fn compress(level: i32, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
+    let start = out.len();
+    out.resize(start + zstd::zstd_safe::compress_bound(input.len()), 0);
+    let dst = out.get_mut(start..).unwrap_or_default();
+    match zstd::bulk::compress_to_buffer(input, dst, level) {
+        Ok(n) => {
+            out.truncate(start + n);
+            Ok(())
+        }
+        Err(_) => {
+            out.truncate(start);
+            Err(Error::CompressFailed(Compression::ZSTD))
+        }
+    }
+}
+
+fn corrupt(kind: CorruptKind) -> Error {
+    Error::corrupt(Compression::ZSTD, kind)
+}
+
+/// The largest window log allowed for `limit`: at least [`MIN_WINDOW_LOG`],
+/// at most [`MAX_WINDOW_LOG`], else enough to cover `limit`.
+fn window_log_max(limit: usize) -> u32 {
+    let needed = usize::BITS - limit.saturating_sub(1).leading_zeros();
+    needed.clamp(MIN_WINDOW_LOG, MAX_WINDOW_LOG)
+}
+
+/// Decompresses one or more frames (skippable frames are skipped), growing
+/// the output only as it is produced.
+pub(crate) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
+    if input.is_empty() {
+        return Err(corrupt(CorruptKind::Truncated));
+    }
+    let mut dec = Decoder::new().map_err(|_| corrupt(CorruptKind::BadData))?;
+    dec.set_parameter(DParameter::WindowLogMax(window_log_max(limit)))
+        .map_err(|_| corrupt(CorruptKind::BadData))?;
+    let hard_cap = limit.saturating_add(1);
+    let mut out: Vec<u8> = Vec::with_capacity(initial_capacity(input.len(), limit));
+    let mut src = InBuffer::around(input);
+    loop {
+        if out.len() == out.capacity() {
+            // Grow geometrically, never past one byte over the limit.
+            let want = out.len().max(64 * 1024).min(hard_cap - out.len());
+            if want == 0 {
+                return Err(Error::OutputLimitExceeded { limit });
+            }
+            out.reserve_exact(want);
+        }
+        let before_in = src.pos();
+        let before_out = out.len();
+        let hint = {
+            let pos = out.len();
+            let mut dst = OutBuffer::around_pos(&mut out, pos);
+            dec.run(&mut src, &mut dst)
+                .map_err(|_| corrupt(CorruptKind::BadData))?
+        };
+        if out.len() > limit {
+            return Err(Error::OutputLimitExceeded { limit });
+        }
+        if hint == 0 && src.pos() == input.len() {
+            // A frame ended exactly at the end of the input.
+            return Ok(out);
+        }
+        let progressed = src.pos() != before_in || out.len() != before_out;
+        if src.pos() == input.len() && out.len() < out.capacity() && !progressed {
+            return Err(corrupt(CorruptKind::Truncated));
+        }
+    }
+}
