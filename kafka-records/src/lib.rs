@@ -1,1 +1,55 @@
-//! Kafka record formats (work in progress; see issue 3).
+//! Kafka record formats: RecordBatch v2 and the legacy MessageSet v0/v1,
+//! the payload of Produce requests and Fetch responses.
+//!
+//! - **Lossless.** [`RecordBatch`] and [`LegacyMessage`] keep every field as
+//!   read and write it back byte for byte, even when the CRC, the last offset
+//!   delta or the max timestamp do not follow from the records.
+//! - **Zero copy.** Records are iterated lazily ([`RecordIter`]); keys, values
+//!   and headers are `Bytes` slices of the input (or of the one buffer a
+//!   compressed batch is decompressed into, with an output limit).
+//! - **Safe on hostile input.** No panics, no allocation sized by the wire,
+//!   typed [`Error`]s with a kind, the field and the byte position.
+//! - **One-pass writers.** [`RecordBatchBuilder`] and [`MessageSetBuilder`].
+//! - **Streams.** [`BatchStream`] walks a Produce or Fetch `records` blob and
+//!   reports a partial tail instead of failing.
+//! - **Conversions** between the formats ([`up_convert`], [`down_convert`]) and
+//!   [control records](control).
+//!
+//! Checks are on demand: decoding checks framing only, so a proxy can pass
+//! batches through cheaply; [`RecordBatch::verify_crc`] and
+//! [`RecordBatch::validate`] do what a broker must.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::indexing_slicing,
+        clippy::unwrap_used,
+        clippy::panic,
+        clippy::expect_used
+    )
+)]
+
+mod batch;
+mod builder;
+mod compression;
+pub mod control;
+mod convert;
+mod error;
+mod legacy;
+mod stream;
+mod wire;
+
+pub use batch::{
+    BATCH_HEADER_LEN, BatchAttributes, DEFAULT_MAX_DECOMPRESSED, Header, HeaderIter, Headers,
+    LOG_OVERHEAD, MAGIC_OFFSET, MAGIC_V2, NO_PARTITION_LEADER_EPOCH, NO_PRODUCER_EPOCH,
+    NO_PRODUCER_ID, NO_SEQUENCE, NO_TIMESTAMP, ReadOptions, Record, RecordBatch, RecordIter,
+    TimestampType,
+};
+pub use builder::RecordBatchBuilder;
+pub use compression::Compression;
+pub use convert::{down_convert, up_convert};
+pub use error::{Error, ErrorKind, Result};
+pub use legacy::{
+    LegacyAttributes, LegacyMessage, LegacyMessages, MESSAGE_OVERHEAD_V0, MESSAGE_OVERHEAD_V1,
+    MessageSetBuilder, ResolvedMessage,
+};
+pub use stream::{Batch, BatchStream};
