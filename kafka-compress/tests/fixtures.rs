@@ -45,6 +45,12 @@ fn reference_implementations_decode_to_the_payload() {
         (Compression::ZSTD, "zstd-with-content-size.zst"),
         (Compression::ZSTD, "zstd-streamed-no-content-size.zst"),
         (Compression::ZSTD, "zstd-two-frames.zst"),
+        // The Java libraries the Kafka Java client uses.
+        (Compression::GZIP, "java-gzip-GZIPOutputStream.gz"),
+        (Compression::SNAPPY, "java-snappy-SnappyOutputStream.bin"),
+        (Compression::ZSTD, "java-zstd-jni-ZstdOutputStream.zst"),
+        (Compression::LZ4, "java-lz4-kafka-layout-fast.lz4"),
+        (Compression::LZ4, "java-lz4-kafka-layout-hc17.lz4"),
     ];
     for (codec, file) in cases {
         check(codec, file, &payload);
@@ -83,6 +89,50 @@ fn librdkafka_lz4_header_is_the_one_this_crate_writes() {
     let mut ours = Vec::new();
     kafka_compress::compress(Compression::LZ4, None, b"x", &mut ours).unwrap();
     assert_eq!(ours[..7], theirs[..7], "magic, FLG, BD, HC");
+}
+
+/// snappy-java's `SnappyOutputStream` (what the Java client writes) and this
+/// crate agree on the stream header and the 32 KiB block boundaries.
+#[test]
+fn xerial_layout_matches_snappy_java() {
+    let payload = data("payload.jsonl");
+    let java = data("java-snappy-SnappyOutputStream.bin");
+    let mut ours = Vec::new();
+    kafka_compress::compress(Compression::SNAPPY, None, &payload, &mut ours).unwrap();
+    assert_eq!(ours[..16], java[..16], "header");
+    for stream in [&java, &ours] {
+        let mut rest = &stream[16..];
+        let mut sizes = Vec::new();
+        while !rest.is_empty() {
+            let n = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+            let block = decompress(Compression::SNAPPY, &rest[4..4 + n], LIMIT).unwrap();
+            sizes.push(block.len());
+            rest = &rest[4 + n..];
+        }
+        let full = payload.len() / 32768;
+        assert_eq!(sizes.len(), full + 1);
+        assert!(sizes[..full].iter().all(|&s| s == 32768));
+        assert_eq!(sizes[full], payload.len() % 32768);
+    }
+}
+
+/// The magic-0 layout written with lz4-java (Kafka's own layout, see
+/// `java/Interop.java`) and by this crate have the same header.
+#[test]
+fn legacy_magic0_lz4_from_java_layout() {
+    let payload = data("payload.jsonl");
+    let file = data("java-lz4-kafka-layout-magic0.lz4");
+    assert_eq!(
+        lz4::decompress_legacy_magic0(&file, LIMIT).unwrap(),
+        payload
+    );
+    let mut ours = Vec::new();
+    lz4::compress_legacy_magic0(b"", &mut ours).unwrap();
+    assert_eq!(ours[..7], file[..7]);
+    // Known answers from Python's xxhash 4.1.0: XXH32(04 22 4D 18 60 40) is
+    // 0xC8581A3A, so the legacy checksum byte (bits 8..16) is 0x1A; the
+    // standard one, XXH32(60 40) = 0x301A8268, gives 0x82.
+    assert_eq!(ours[6], 0x1A);
 }
 
 /// kafka-python's encoder for magic-0 messages: the KAFKA-3160 header.
