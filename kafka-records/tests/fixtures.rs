@@ -132,7 +132,17 @@ fn librdkafka_v2_zstd() {
     check_v2("librdkafka_v2_zstd.bin", Compression::ZSTD);
 }
 
-fn check_legacy(name: &str, magic: i8, codec: Compression) {
+/// `first_offset`: absolute offset of the first message (a magic 1 wrapper
+/// from a producer has offset 0, so its relative inner offsets resolve below
+/// zero, as Kafka computes them). `timestamp0`: the first message's timestamp
+/// if the producer set them (7 ms apart).
+fn check_legacy(
+    name: &str,
+    magic: i8,
+    codec: Compression,
+    first_offset: i64,
+    timestamp0: Option<i64>,
+) {
     let bytes = fixture(name);
     let opts = ReadOptions::default();
     let entries: Vec<LegacyMessage> = BatchStream::new(bytes.clone())
@@ -167,7 +177,10 @@ fn check_legacy(name: &str, magic: i8, codec: Compression) {
     }
     assert_eq!(messages.len(), 4);
     for (i, m) in messages.iter().enumerate() {
-        assert_eq!(m.offset, i as i64, "{name} offset {i}");
+        assert_eq!(m.offset, first_offset + i as i64, "{name} offset {i}");
+        if let Some(t0) = timestamp0 {
+            assert_eq!(m.timestamp, Some(t0 + 7 * i as i64), "{name} timestamp {i}");
+        }
         assert_eq!(m.message.key.as_deref(), KEYS[i], "{name} key {i}");
         assert_eq!(m.message.value.as_deref(), VALUES[i], "{name} value {i}");
         assert_eq!(m.timestamp_type, TimestampType::CreateTime);
@@ -233,23 +246,51 @@ fn check_legacy(name: &str, magic: i8, codec: Compression) {
 
 #[test]
 fn librdkafka_magic0_none() {
-    check_legacy("librdkafka_magic0_none.bin", 0, Compression::NONE);
+    check_legacy("librdkafka_magic0_none.bin", 0, Compression::NONE, 0, None);
 }
 
 #[test]
 fn librdkafka_magic0_gzip() {
-    check_legacy("librdkafka_magic0_gzip.bin", 0, Compression::GZIP);
+    check_legacy("librdkafka_magic0_gzip.bin", 0, Compression::GZIP, 0, None);
 }
 
 #[test]
 fn librdkafka_magic0_snappy() {
-    check_legacy("librdkafka_magic0_snappy.bin", 0, Compression::SNAPPY);
+    check_legacy("librdkafka_magic0_snappy.bin", 0, Compression::SNAPPY, 0, None);
 }
 
 /// librdkafka writes magic 0 LZ4 with Kafka's broken frame checksum (KAFKA-3160).
 #[test]
 fn librdkafka_magic0_lz4_kafka_3160() {
-    check_legacy("librdkafka_magic0_lz4.bin", 0, Compression::LZ4);
+    check_legacy("librdkafka_magic0_lz4.bin", 0, Compression::LZ4, 0, None);
+}
+
+/// kafka-python with `api_version=(0, 9)` also writes the KAFKA-3160 framing.
+#[test]
+fn kafka_python_magic0_lz4_kafka_3160() {
+    check_legacy("kafka_python_magic0_lz4.bin", 0, Compression::LZ4, 0, None);
+}
+
+const T0: i64 = 1_700_000_000_000;
+
+#[test]
+fn kafka_python_magic1_none() {
+    check_legacy("kafka_python_magic1_none.bin", 1, Compression::NONE, 0, Some(T0));
+}
+
+#[test]
+fn kafka_python_magic1_gzip() {
+    check_legacy("kafka_python_magic1_gzip.bin", 1, Compression::GZIP, -3, Some(T0));
+}
+
+#[test]
+fn kafka_python_magic1_snappy() {
+    check_legacy("kafka_python_magic1_snappy.bin", 1, Compression::SNAPPY, -3, Some(T0));
+}
+
+#[test]
+fn kafka_python_magic1_lz4() {
+    check_legacy("kafka_python_magic1_lz4.bin", 1, Compression::LZ4, -3, Some(T0));
 }
 
 /// A Fetch-like blob: every capture back to back, then a cut-off batch.

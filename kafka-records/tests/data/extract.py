@@ -10,6 +10,7 @@ import subprocess, struct, sys
 from collections import defaultdict
 
 pcap, out = sys.argv[1], sys.argv[2]
+broker = int(sys.argv[3]) if len(sys.argv) > 3 else None
 rows = subprocess.run(['tshark', '-r', pcap, '-T', 'fields', '-e', 'tcp.stream',
                        '-e', 'tcp.srcport', '-e', 'tcp.dstport', '-e', 'tcp.payload',
                        '-Y', 'tcp.len>0'], capture_output=True, text=True, check=True).stdout
@@ -19,7 +20,13 @@ for line in rows.splitlines():
     streams[s].append((int(sp), int(dp), bytes.fromhex(payload)))
 found = 0
 for s, segs in streams.items():
-    client = segs[0][0]  # the first sender is the client
+    # The client is the side that is not the broker (or, without a broker
+    # port, the first sender).
+    client = next((sp for sp, dp, p in segs if dp == broker), None) if broker else segs[0][0]
+    if client is None:
+        continue
+    if broker and segs[0][1] != broker and segs[0][0] != broker:
+        continue
     data = b''.join(p for sp, dp, p in segs if sp == client)
     off = 0
     while off + 4 <= len(data):
@@ -29,7 +36,8 @@ for s, segs in streams.items():
         api_key, ver = struct.unpack_from('>hh', frame, 0)
         if api_key != 0:
             continue
-        assert ver <= 8, ver
+        if ver > 8:
+            break  # not a frame boundary (stream captured mid-way) or flexible
         p = 8
         (cl,) = struct.unpack_from('>h', frame, p); p += 2 + max(cl, 0)
         if ver >= 3:
