@@ -104,7 +104,7 @@ mod imp {
     /// `level` has been validated; see the crate docs for how levels map to
     /// the backend. `legacy_hc` selects the KAFKA-3160 descriptor checksum.
     pub(crate) fn compress_frame(
-        _level: i32,
+        level: i32,
         legacy_hc: bool,
         input: &[u8],
         out: &mut Vec<u8>,
@@ -124,8 +124,7 @@ mod imp {
             let size_at = out.len();
             out.resize(size_at + 4 + bound, 0);
             let dst = out.get_mut(size_at + 4..).unwrap_or_default();
-            let compressed = lz4_flex::block::compress_into(block, dst)
-                .map_err(|_| Error::CompressFailed(Compression::LZ4))?;
+            let compressed = compress_block(level, block, dst)?;
             let size = if compressed >= block.len() {
                 // Stored, as Kafka does when compression does not help.
                 out.truncate(size_at + 4);
@@ -141,6 +140,25 @@ mod imp {
         }
         out.extend_from_slice(&0u32.to_le_bytes());
         Ok(())
+    }
+
+    /// Kafka's default level, which uses the fast compressor; every other
+    /// level uses LZ4 HC at that level (as `Lz4BlockOutputStream` does).
+    pub(crate) const DEFAULT_LEVEL: i32 = 9;
+
+    /// Compresses one block into `dst`, which is at least
+    /// `get_maximum_output_size(block.len())` long.
+    fn compress_block(level: i32, block: &[u8], dst: &mut [u8]) -> Result<usize, Error> {
+        #[cfg(feature = "lz4-hc")]
+        if level != DEFAULT_LEVEL {
+            let mode = ::lz4::block::CompressionMode::HIGHCOMPRESSION(level);
+            return ::lz4::block::compress_to_buffer(block, Some(mode), false, dst)
+                .map_err(|_| Error::CompressFailed(Compression::LZ4));
+        }
+        #[cfg(not(feature = "lz4-hc"))]
+        let _ = level;
+        lz4_flex::block::compress_into(block, dst)
+            .map_err(|_| Error::CompressFailed(Compression::LZ4))
     }
 
     /// A little cursor over the input that never panics.

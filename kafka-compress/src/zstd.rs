@@ -40,6 +40,18 @@ fn window_log_max(limit: usize) -> u32 {
     needed.clamp(MIN_WINDOW_LOG, MAX_WINDOW_LOG)
 }
 
+/// Whether `rest` starts with a zstd frame or skippable-frame magic number,
+/// or could (it is shorter than a magic number).
+fn starts_frame(rest: &[u8]) -> bool {
+    match rest.first_chunk::<4>() {
+        Some(m) => {
+            let m = u32::from_le_bytes(*m);
+            m == 0xFD2F_B528 || m & 0xFFFF_FFF0 == 0x184D_2A50
+        }
+        None => true,
+    }
+}
+
 /// Decompresses one or more frames (skippable frames are skipped), growing
 /// the output only as it is produced.
 pub(crate) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
@@ -72,9 +84,16 @@ pub(crate) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
         if out.len() > limit {
             return Err(Error::OutputLimitExceeded { limit });
         }
-        if hint == 0 && src.pos() == input.len() {
-            // A frame ended exactly at the end of the input.
-            return Ok(out);
+        if hint == 0 {
+            // A frame ended: either the input ends too, or another frame
+            // (or a skippable frame) must follow.
+            let rest = input.get(src.pos()..).unwrap_or_default();
+            if rest.is_empty() {
+                return Ok(out);
+            }
+            if !starts_frame(rest) {
+                return Err(corrupt(CorruptKind::TrailingData));
+            }
         }
         let progressed = src.pos() != before_in || out.len() != before_out;
         if src.pos() == input.len() && out.len() < out.capacity() && !progressed {
