@@ -14,7 +14,8 @@ pub enum Cond {
     Always,
     /// False in every version of the context.
     Never,
-    /// Depends on the version.
+    /// Depends on the version: a single comparison, or several joined with
+    /// `||` inside parentheses (so it can stand as an operand of `&&` or `!`).
     When(TokenStream),
 }
 
@@ -44,7 +45,11 @@ impl Cond {
                 }
             })
             .collect();
-        Cond::When(quote!(#(#parts)||*))
+        if parts.len() == 1 {
+            Cond::When(quote!(#(#parts)*))
+        } else {
+            Cond::When(quote!((#(#parts)||*)))
+        }
     }
 
     /// The condition as an expression.
@@ -52,7 +57,7 @@ impl Cond {
         match self {
             Cond::Always => quote!(true),
             Cond::Never => quote!(false),
-            Cond::When(t) => quote!((#t)),
+            Cond::When(t) => t.clone(),
         }
     }
 

@@ -84,7 +84,10 @@ pub fn default_expr(msg: &Message, f: &Field) -> TokenStream {
         (DefaultValue::Str(s), _) => quote!(crate::ByteString::from_static(#s)),
         (DefaultValue::Uuid(b), _) => quote!(crate::Uuid::from_bytes([#(#b),*])),
         (DefaultValue::Empty, Type::Bytes | Type::Records) => quote!(::bytes::Bytes::new()),
-        (DefaultValue::Empty, Type::Array(_)) => quote!(::std::vec::Vec::new()),
+        (DefaultValue::Empty, Type::Array(inner)) => {
+            let t = rust_type(msg, inner);
+            quote!(::std::vec::Vec::<#t>::new())
+        }
         (DefaultValue::Empty, Type::Struct(i)) => {
             let id = struct_ident(msg, *i);
             quote!(<#id as ::core::default::Default>::default())
@@ -164,8 +167,8 @@ fn read_elem(msg: &Message, ty: &Type, compact: &TokenStream, r: &Ident) -> Toke
             quote!(<#id as crate::codec::Wire>::read(#r, version))
         }
         Type::Array(inner) => {
-            // Arrays of arrays are rejected by the model; read as a nested array anyway.
-            read_nullable(msg, &Type::Array(inner.clone()), compact, r, false)
+            let n = read_nullable(msg, &Type::Array(inner.clone()), compact, r, false);
+            quote!(#n.and_then(crate::codec::non_null))
         }
     }
 }
@@ -293,6 +296,9 @@ fn len_elem(msg: &Message, ty: &Type, v: &TokenStream, compact: &TokenStream) ->
         }
         Type::Struct(_) => quote!(crate::codec::Wire::wire_len(#v, version)),
         Type::Array(inner) => {
+            if let Some(width) = inner.fixed_width() {
+                return quote!(crate::codec::fixed_array_len(::core::option::Option::Some(#v), #compact, #width));
+            }
             let e = len_elem(msg, inner, &quote!(e), compact);
             quote!(crate::codec::array_len(::core::option::Option::Some(#v), #compact, |e| #e))
         }
@@ -316,7 +322,7 @@ fn write_field(msg: &Message, f: &Field, ctx: &VersionSet, tagged: bool) -> Toke
             if self.#id.is_none() { return Err(crate::EncodeError::null_not_allowed(#name, version)); }
         },
         Cond::When(t) => quote! {
-            if self.#id.is_none() && !(#t) { return Err(crate::EncodeError::null_not_allowed(#name, version)); }
+            if self.#id.is_none() && !#t { return Err(crate::EncodeError::null_not_allowed(#name, version)); }
         },
     };
     let body = match &f.ty {
@@ -364,6 +370,9 @@ fn len_field(msg: &Message, f: &Field, ctx: &VersionSet, tagged: bool) -> TokenS
         Type::String => quote!(crate::codec::string_len(self.#id.as_ref(), #compact)),
         Type::Bytes | Type::Records => quote!(crate::codec::bytes_len(self.#id.as_ref(), #compact)),
         Type::Array(inner) => {
+            if let Some(width) = inner.fixed_width() {
+                return quote!(crate::codec::fixed_array_len(self.#id.as_ref(), #compact, #width));
+            }
             let e = len_elem(msg, inner, &quote!(e), &compact);
             quote!(crate::codec::array_len(self.#id.as_ref(), #compact, |e| #e))
         }
@@ -447,7 +456,7 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         if !f.ignorable && !absent.is_never() {
             let dv = default_expr(msg, f);
             let test = match &absent {
-                Cond::When(t) => quote!((#t) && self.#fid != #dv),
+                Cond::When(t) => quote!(#t && self.#fid != #dv),
                 _ => quote!(self.#fid != #dv),
             };
             writes.push(quote! {
@@ -474,6 +483,7 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         let fctx = msg.flexible.intersect(ctx);
         let mut tagged: Vec<&Field> = s.fields.iter().filter(|f| !f.tagged.intersect(ctx).is_empty()).collect();
         tagged.sort_by_key(|f| f.tag);
+        let count_mut = if tagged.is_empty() { quote!() } else { quote!(mut) };
         let mut count = Vec::new();
         let mut body_len = Vec::new();
         let mut body_write = Vec::new();
@@ -489,7 +499,7 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
             let tag = f.tag.unwrap_or_default();
             let dv = default_expr(msg, f);
             let cond = match &tc {
-                Cond::When(t) => quote!((#t) && self.#fid != #dv),
+                Cond::When(t) => quote!(#t && self.#fid != #dv),
                 _ => quote!(self.#fid != #dv),
             };
             let len = len_field(msg, f, &tset, true);
@@ -507,11 +517,11 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
                 }
             });
             free.push(tc.guard(quote!(crate::codec::check_tag_free(&self.unknown_tagged_fields, #tag)?;)));
-            let sub = format_ident!("sub");
-            let read = read_field(msg, f, &tset, &sub, true);
+            let read = read_field(msg, f, &tset, &format_ident!("r"), true);
             let set = quote! {{
+                let r = &mut sub;
                 #local = #read;
-                crate::codec::at(crate::codec::tag_done(&sub), #name)?;
+                crate::codec::at(crate::codec::tag_done(r), #name)?;
             }};
             match &tc {
                 Cond::Always => arms.push(quote!(#tag => #set)),
@@ -525,15 +535,15 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
             }
         }
         let push_unknown = quote!(unknown_tagged_fields.push(crate::RawTaggedField { tag, data: sub }));
-        let dispatch = if arms.is_empty() {
-            quote!(#push_unknown;)
+        let (dispatch, sub_mut) = if arms.is_empty() {
+            (quote!(#push_unknown;), quote!())
         } else {
-            quote!(match tag { #(#arms)* _ => #push_unknown, })
+            (quote!(match tag { #(#arms)* _ => #push_unknown, }), quote!(mut))
         };
         writes.push(flex.guard(quote! {
             crate::codec::check_unknown_order(&self.unknown_tagged_fields)?;
             #(#free)*
-            let mut count = self.unknown_tagged_fields.len();
+            let #count_mut count = self.unknown_tagged_fields.len();
             #(#count)*
             crate::codec::write_size(w, count)?;
             let mut next_unknown = 0usize;
@@ -547,7 +557,7 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
             }
         }));
         lens.push(flex.guard(quote! {
-            let mut count = self.unknown_tagged_fields.len();
+            let #count_mut count = self.unknown_tagged_fields.len();
             #(#count)*
             n += crate::codec::uvarint_len_usize(count) + crate::codec::unknown_len(&self.unknown_tagged_fields);
             #(#body_len)*
@@ -558,7 +568,7 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
             let count = crate::codec::read_tag_count(r)?;
             let mut prev = ::core::option::Option::None;
             for _ in 0..count {
-                let (tag, sub) = crate::codec::read_tag(r, &mut prev)?;
+                let (tag, #sub_mut sub) = crate::codec::read_tag(r, &mut prev)?;
                 #dispatch
             }
         }));

@@ -158,7 +158,11 @@ fn api_table(set: &SchemaSet) -> TokenStream {
             }
         });
     }
+    let release = &set.manifest.release;
+    let release_doc = format!(" The Kafka release whose schemas this crate was generated from (commit {}).", set.manifest.commit);
     quote! {
+        #[doc = #release_doc]
+        pub const KAFKA_RELEASE: &str = #release;
         impl ApiKey { #consts }
         /// Every API this crate knows, sorted by key.
         pub(crate) static APIS: &[ApiInfo] = &[#(#rows),*];

@@ -1,0 +1,292 @@
+//! Value types the generated messages use: strings backed by `Bytes`, Kafka's
+//! UUID, raw tagged fields and version ranges.
+
+use bytes::Bytes;
+use std::fmt;
+use std::ops::Deref;
+
+/// A UTF-8 string backed by [`Bytes`]: decoding a message slices the input
+/// buffer instead of copying each string.
+///
+/// The UTF-8 check happens once, when the value is made; the bytes are never
+/// exposed mutably afterwards.
+#[derive(Clone, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ByteString(Bytes);
+
+impl ByteString {
+    /// The empty string.
+    pub const fn new() -> Self {
+        Self(Bytes::new())
+    }
+
+    /// A string from a `'static` literal (no allocation).
+    pub const fn from_static(s: &'static str) -> Self {
+        Self(Bytes::from_static(s.as_bytes()))
+    }
+
+    /// Validates `bytes` as UTF-8 and wraps it without copying.
+    pub fn from_utf8(bytes: Bytes) -> Result<Self, std::str::Utf8Error> {
+        std::str::from_utf8(&bytes)?;
+        Ok(Self(bytes))
+    }
+
+    /// The string.
+    pub fn as_str(&self) -> &str {
+        // Valid by construction (every constructor checks); the fallback is
+        // never taken and keeps this free of `unsafe`.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+
+    /// The UTF-8 bytes, shared with the buffer they were decoded from.
+    pub fn as_bytes(&self) -> &Bytes {
+        &self.0
+    }
+
+    /// The underlying buffer.
+    pub fn into_bytes(self) -> Bytes {
+        self.0
+    }
+
+    /// Length in bytes.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// True for the empty string.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl Deref for ByteString {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for ByteString {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<String> for ByteString {
+    fn from(s: String) -> Self {
+        Self(Bytes::from(s.into_bytes()))
+    }
+}
+
+impl From<&str> for ByteString {
+    fn from(s: &str) -> Self {
+        Self(Bytes::copy_from_slice(s.as_bytes()))
+    }
+}
+
+impl From<ByteString> for String {
+    fn from(s: ByteString) -> Self {
+        s.as_str().to_owned()
+    }
+}
+
+impl PartialEq<str> for ByteString {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl PartialEq<&str> for ByteString {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == other.as_bytes()
+    }
+}
+
+impl fmt::Display for ByteString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Debug for ByteString {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+/// Kafka's 128-bit UUID. Its text form is Kafka's: 22 characters of unpadded
+/// URL-safe base64 (`Uuid.toString()` in Java), not the 8-4-4-4-12 hex form.
+#[derive(Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Uuid([u8; 16]);
+
+/// Why a UUID text did not parse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ParseUuidError;
+
+impl fmt::Display for ParseUuidError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("not a Kafka UUID (22 characters of URL-safe base64)")
+    }
+}
+
+impl std::error::Error for ParseUuidError {}
+
+const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+impl Uuid {
+    /// The all-zero UUID Kafka uses for "no topic id".
+    pub const ZERO: Self = Self([0; 16]);
+
+    /// From the 16 wire bytes (most significant first).
+    pub const fn from_bytes(b: [u8; 16]) -> Self {
+        Self(b)
+    }
+
+    /// The 16 wire bytes.
+    pub const fn as_bytes(&self) -> &[u8; 16] {
+        &self.0
+    }
+
+    /// From the two 64-bit halves, as Java's `new Uuid(msb, lsb)`.
+    pub fn from_u64_pair(msb: u64, lsb: u64) -> Self {
+        let mut b = [0u8; 16];
+        let (hi, lo) = b.split_at_mut(8);
+        hi.copy_from_slice(&msb.to_be_bytes());
+        lo.copy_from_slice(&lsb.to_be_bytes());
+        Self(b)
+    }
+}
+
+impl fmt::Display for Uuid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut acc: u32 = 0;
+        let mut bits = 0;
+        let mut out = [0u8; 22];
+        let mut n = 0;
+        for &byte in &self.0 {
+            acc = (acc << 8) | u32::from(byte);
+            bits += 8;
+            while bits >= 6 {
+                bits -= 6;
+                if let (Some(slot), Some(&c)) = (out.get_mut(n), B64URL.get(((acc >> bits) & 63) as usize)) {
+                    *slot = c;
+                }
+                n += 1;
+            }
+        }
+        if bits > 0
+            && let (Some(slot), Some(&c)) = (out.get_mut(n), B64URL.get(((acc << (6 - bits)) & 63) as usize))
+        {
+            *slot = c;
+        }
+        f.write_str(std::str::from_utf8(&out).unwrap_or_default())
+    }
+}
+
+impl fmt::Debug for Uuid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Uuid({self})")
+    }
+}
+
+impl std::str::FromStr for Uuid {
+    type Err = ParseUuidError;
+    fn from_str(s: &str) -> Result<Self, ParseUuidError> {
+        let t = s.trim_end_matches('=');
+        if t.len() != 22 {
+            return Err(ParseUuidError);
+        }
+        let mut out = [0u8; 16];
+        let (mut acc, mut bits, mut n) = (0u32, 0, 0);
+        for c in t.bytes() {
+            let v = B64URL.iter().position(|&x| x == c).ok_or(ParseUuidError)? as u32;
+            acc = (acc << 6) | v;
+            bits += 6;
+            if bits >= 8 {
+                bits -= 8;
+                *out.get_mut(n).ok_or(ParseUuidError)? = (acc >> bits) as u8;
+                n += 1;
+                acc &= (1 << bits) - 1;
+            }
+        }
+        if n == 16 && acc == 0 { Ok(Self(out)) } else { Err(ParseUuidError) }
+    }
+}
+
+/// A tagged field the codec does not know: its tag and its raw value, kept so
+/// it can be written back unchanged.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct RawTaggedField {
+    /// The tag.
+    pub tag: u32,
+    /// The value bytes (without the tag and size prefixes).
+    pub data: Bytes,
+}
+
+/// An inclusive range of versions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct VersionRange {
+    /// The lowest version.
+    pub lowest: i16,
+    /// The highest version.
+    pub highest: i16,
+}
+
+impl VersionRange {
+    /// `lowest..=highest`.
+    pub const fn new(lowest: i16, highest: i16) -> Self {
+        Self { lowest, highest }
+    }
+
+    /// True when `v` is in the range.
+    pub const fn contains(&self, v: i16) -> bool {
+        self.lowest <= v && v <= self.highest
+    }
+
+    /// Every version, lowest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = i16> + use<> {
+        self.lowest..=self.highest
+    }
+
+    /// The versions both ranges have, if any.
+    pub fn intersect(&self, other: &Self) -> Option<Self> {
+        let r = Self::new(self.lowest.max(other.lowest), self.highest.min(other.highest));
+        (r.lowest <= r.highest).then_some(r)
+    }
+}
+
+impl fmt::Display for VersionRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.lowest == self.highest {
+            write!(f, "{}", self.lowest)
+        } else {
+            write!(f, "{}-{}", self.lowest, self.highest)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_text_is_kafka_base64url() {
+        assert_eq!(Uuid::ZERO.to_string(), "AAAAAAAAAAAAAAAAAAAAAA");
+        let u: Uuid = "H3KKO4NTRPaCWtEmm3vW7A".parse().unwrap();
+        assert_eq!(u.to_string(), "H3KKO4NTRPaCWtEmm3vW7A");
+        assert_eq!(u.as_bytes()[0], 0x1f);
+        assert!("H3KKO4NTRPaCWtEmm3vW7B".parse::<Uuid>().is_err());
+        assert!("short".parse::<Uuid>().is_err());
+        let all = Uuid::from_bytes([0xff; 16]);
+        assert_eq!(all.to_string().parse::<Uuid>().unwrap(), all);
+        assert_eq!(Uuid::from_u64_pair(1, 2).as_bytes()[7], 1);
+    }
+
+    #[test]
+    fn byte_string_checks_utf8_and_shares_bytes() {
+        let b = Bytes::from_static(b"topic");
+        let s = ByteString::from_utf8(b.clone()).unwrap();
+        assert_eq!(s, "topic");
+        assert_eq!(s.as_bytes().as_ptr(), b.as_ptr());
+        assert!(ByteString::from_utf8(Bytes::from_static(&[0xff])).is_err());
+    }
+}
