@@ -402,7 +402,8 @@ impl RecordBatch {
 
     /// `base_offset + last_offset_delta` (wrapping, as the wire is not checked here).
     pub fn last_offset(&self) -> i64 {
-        self.base_offset.wrapping_add(i64::from(self.last_offset_delta))
+        self.base_offset
+            .wrapping_add(i64::from(self.last_offset_delta))
     }
 
     /// Offset the next batch should start at.
@@ -584,7 +585,7 @@ impl fmt::Debug for Headers {
     }
 }
 
-impl<'a> IntoIterator for &'a Headers {
+impl IntoIterator for &Headers {
     type Item = Header;
     type IntoIter = HeaderIter;
     fn into_iter(self) -> HeaderIter {

@@ -154,7 +154,9 @@ impl RecordBatchBuilder {
     ) -> Result<i64> {
         let delta = match self.last_offset_delta {
             None => 0,
-            Some(d) => d.checked_add(1).ok_or_else(overflow("record.offset_delta"))?,
+            Some(d) => d
+                .checked_add(1)
+                .ok_or_else(overflow("record.offset_delta"))?,
         };
         self.append_at_delta(delta, timestamp, key, value, headers)
     }
@@ -179,7 +181,10 @@ impl RecordBatchBuilder {
                 0,
             ));
         }
-        let count = self.count.checked_add(1).ok_or_else(overflow("batch.record_count"))?;
+        let count = self
+            .count
+            .checked_add(1)
+            .ok_or_else(overflow("batch.record_count"))?;
         let base_timestamp = *self.base_timestamp.get_or_insert(timestamp);
         let timestamp_delta = timestamp
             .checked_sub(base_timestamp)

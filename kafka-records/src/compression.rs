@@ -66,4 +66,3 @@ pub(crate) fn compress_magic0(
         compress(codec, level, input, out, field)
     }
 }
-

@@ -85,11 +85,7 @@ impl ControlRecordKey {
     pub fn parse(key: &[u8]) -> Result<Self> {
         let pair = |r: std::ops::Range<usize>| key.get(r).and_then(|s| <[u8; 2]>::try_from(s).ok());
         let (Some(v), Some(t)) = (pair(0..2), pair(2..4)) else {
-            return Err(Error::new(
-                ErrorKind::InvalidControlKey,
-                "control.key",
-                0,
-            ));
+            return Err(Error::new(ErrorKind::InvalidControlKey, "control.key", 0));
         };
         Ok(ControlRecordKey {
             version: i16::from_be_bytes(v),
@@ -120,11 +116,7 @@ impl ControlRecord {
     /// A missing key is an [`ErrorKind::InvalidControlKey`] error.
     pub fn from_record(record: &Record) -> Result<Self> {
         let Some(key) = &record.key else {
-            return Err(Error::new(
-                ErrorKind::InvalidControlKey,
-                "control.key",
-                0,
-            ));
+            return Err(Error::new(ErrorKind::InvalidControlKey, "control.key", 0));
         };
         Ok(ControlRecord {
             key: ControlRecordKey::parse(key)?,

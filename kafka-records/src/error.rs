@@ -183,9 +183,7 @@ impl fmt::Display for Error {
                 f,
                 "last offset delta {last_offset_delta} inconsistent with record count {record_count}"
             )?,
-            ErrorKind::UnsupportedCompression(c) => {
-                write!(f, "unsupported compression {c:?}")?
-            }
+            ErrorKind::UnsupportedCompression(c) => write!(f, "unsupported compression {c:?}")?,
             ErrorKind::Compression(e) => write!(f, "compression: {e}")?,
             ErrorKind::Overflow => f.write_str("value out of range for the format")?,
             ErrorKind::InvalidControlKey => f.write_str("invalid control record key")?,

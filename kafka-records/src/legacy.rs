@@ -296,11 +296,7 @@ impl LegacyMessage {
         }
         let codec = self.compression();
         let Some(value) = &self.value else {
-            return Err(Error::new(
-                ErrorKind::InvalidLength(-1),
-                "message.value",
-                0,
-            ));
+            return Err(Error::new(ErrorKind::InvalidLength(-1), "message.value", 0));
         };
         let data = if self.magic == 0 {
             compression::decompress_magic0(
@@ -310,12 +306,7 @@ impl LegacyMessage {
                 "message.value",
             )?
         } else {
-            compression::decompress(
-                codec,
-                value,
-                options.max_decompressed_size,
-                "message.value",
-            )?
+            compression::decompress(codec, value, options.max_decompressed_size, "message.value")?
         };
         // Magic 1: inner offsets are relative; the wrapper holds the last
         // one's absolute offset. Find the last relative offset first (a walk
@@ -353,12 +344,24 @@ fn last_offset(data: &Bytes) -> Result<i64> {
         let offset = r.i64("message.offset")?;
         let size = r.i32("message.message_size")?;
         let Ok(size) = usize::try_from(size) else {
-            return Err(r.error(ErrorKind::InvalidLength(i64::from(size)), "message.message_size"));
+            return Err(r.error(
+                ErrorKind::InvalidLength(i64::from(size)),
+                "message.message_size",
+            ));
         };
         r.bytes(size, "message")?;
         last = Some(offset);
     }
-    last.ok_or_else(|| Error::new(ErrorKind::RecordCountMismatch { declared: 1, found: 0 }, "message.value", 0))
+    last.ok_or_else(|| {
+        Error::new(
+            ErrorKind::RecordCountMismatch {
+                declared: 1,
+                found: 0,
+            },
+            "message.value",
+            0,
+        )
+    })
 }
 
 /// A message as a consumer sees it, from [`LegacyMessage::messages`].
@@ -474,7 +477,11 @@ impl MessageSetBuilder {
     /// A builder for magic `magic` (0 or 1).
     pub fn new(magic: i8) -> Result<Self> {
         if magic != 0 && magic != 1 {
-            return Err(Error::new(ErrorKind::UnsupportedMagic(magic), "message.magic", 0));
+            return Err(Error::new(
+                ErrorKind::UnsupportedMagic(magic),
+                "message.magic",
+                0,
+            ));
         }
         Ok(MessageSetBuilder {
             magic,
@@ -542,7 +549,15 @@ impl MessageSetBuilder {
             ),
             _ => (LegacyAttributes(0), Some(timestamp)),
         };
-        write_message(&mut self.buf, wire_offset, self.magic, attributes, ts, key, value)?;
+        write_message(
+            &mut self.buf,
+            wire_offset,
+            self.magic,
+            attributes,
+            ts,
+            key,
+            value,
+        )?;
         self.max_timestamp = if self.last_offset.is_none() {
             timestamp
         } else {
@@ -559,9 +574,21 @@ impl MessageSetBuilder {
         };
         let mut value = Vec::with_capacity(self.buf.len() / 2 + 64);
         if self.magic == 0 {
-            compression::compress_magic0(self.codec, self.level, &self.buf, &mut value, "message.value")?;
+            compression::compress_magic0(
+                self.codec,
+                self.level,
+                &self.buf,
+                &mut value,
+                "message.value",
+            )?;
         } else {
-            compression::compress(self.codec, self.level, &self.buf, &mut value, "message.value")?;
+            compression::compress(
+                self.codec,
+                self.level,
+                &self.buf,
+                &mut value,
+                "message.value",
+            )?;
         }
         let (ts_type, ts) = match self.log_append_time {
             Some(t) => (TimestampType::LogAppendTime, t),

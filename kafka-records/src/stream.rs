@@ -107,10 +107,9 @@ impl BatchStream {
             return Ok(None);
         }
         // The length and the magic sit at the same place in every format.
-        let (Some(len_bytes), Some(&magic)) = (
-            self.rest.get(8..LOG_OVERHEAD),
-            self.rest.get(MAGIC_OFFSET),
-        ) else {
+        let (Some(len_bytes), Some(&magic)) =
+            (self.rest.get(8..LOG_OVERHEAD), self.rest.get(MAGIC_OFFSET))
+        else {
             self.partial = Some(std::mem::take(&mut self.rest));
             return Ok(None);
         };

@@ -242,12 +242,18 @@ mod tests {
         assert_eq!(e.kind(), &ErrorKind::VarintTooLong);
         // An 11-byte varlong.
         let mut r = Reader::new(Bytes::from_static(&[0x80; 11]));
-        assert_eq!(r.varlong("t").unwrap_err().kind(), &ErrorKind::VarintTooLong);
+        assert_eq!(
+            r.varlong("t").unwrap_err().kind(),
+            &ErrorKind::VarintTooLong
+        );
         // A 10-byte varlong whose last byte carries more than one bit overflows.
         let mut bytes = vec![0xff; 9];
         bytes.push(0x02);
         let mut r = Reader::new(Bytes::from(bytes));
-        assert_eq!(r.varlong("t").unwrap_err().kind(), &ErrorKind::VarintTooLong);
+        assert_eq!(
+            r.varlong("t").unwrap_err().kind(),
+            &ErrorKind::VarintTooLong
+        );
     }
 
     #[test]

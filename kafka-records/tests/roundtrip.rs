@@ -2,8 +2,8 @@
 
 use bytes::Bytes;
 use kafka_records::{
-    Batch, BatchAttributes, BatchStream, Compression, MessageSetBuilder, ReadOptions,
-    RecordBatch, RecordBatchBuilder, TimestampType,
+    Batch, BatchAttributes, BatchStream, Compression, MessageSetBuilder, ReadOptions, RecordBatch,
+    RecordBatchBuilder, TimestampType,
 };
 use proptest::prelude::*;
 
@@ -81,7 +81,17 @@ fn spec() -> impl Strategy<Value = Spec> {
         (0i64..(1 << 45)).prop_flat_map(|ts| proptest::collection::vec(rec(ts), 0..12)),
     )
         .prop_map(
-            |(base_offset, codec, transactional, control, lat, dh, producer, leader_epoch, records)| {
+            |(
+                base_offset,
+                codec,
+                transactional,
+                control,
+                lat,
+                dh,
+                producer,
+                leader_epoch,
+                records,
+            )| {
                 Spec {
                     base_offset,
                     codec,
@@ -120,7 +130,13 @@ fn build(s: &Spec) -> (Bytes, Vec<i32>) {
             .map(|(k, v)| (k.as_slice(), v.as_deref()))
             .collect();
         let off = b
-            .append_at_delta(delta, r.timestamp, r.key.as_deref(), r.value.as_deref(), &headers)
+            .append_at_delta(
+                delta,
+                r.timestamp,
+                r.key.as_deref(),
+                r.value.as_deref(),
+                &headers,
+            )
             .unwrap();
         assert_eq!(off, s.base_offset + i64::from(delta));
         deltas.push(delta);
