@@ -71,7 +71,9 @@ fn their_records(c: &Case) -> Vec<theirs::Record> {
             producer_epoch: -1,
             timestamp_type: theirs::TimestampType::Creation,
             offset: i as i64,
-            sequence: -1,
+            // kafka-protocol starts a new batch unless offset - sequence stays
+            // constant; this keeps all records in one batch with base sequence -1.
+            sequence: i as i32 - 1,
             timestamp: T0 + i as i64,
             key: Some(Bytes::copy_from_slice(k)),
             value: Some(Bytes::copy_from_slice(v)),

@@ -528,27 +528,29 @@ pub struct Headers {
 }
 
 impl Headers {
-    /// Walks `count` headers in `raw` to validate them, without allocating.
-    fn parse(count: i32, raw: Bytes, base: usize) -> Result<Headers> {
+    /// Validates `count` headers at the reader's cursor (up to its limit,
+    /// which must be reached exactly), without allocating, and keeps them
+    /// as one slice.
+    fn parse(count: i32, r: &mut Reader) -> Result<Headers> {
         let Ok(n) = usize::try_from(count) else {
-            return Err(Error::new(
+            return Err(r.error(
                 ErrorKind::InvalidLength(i64::from(count)),
-                "record.headers",
-                base,
+                "record.header_count",
             ));
         };
-        let mut r = Reader::new(raw.clone());
+        let start = r.position();
         for _ in 0..n {
-            let key = r.varint_bytes("record.header.key")?;
-            if key.is_none() {
+            let key_at = r.position();
+            if !r.skip_varint_bytes("record.header.key")? {
                 return Err(Error::new(
                     ErrorKind::InvalidLength(-1),
                     "record.header.key",
-                    r.position(),
+                    key_at,
                 ));
             }
-            r.varint_bytes("record.header.value")?;
+            r.skip_varint_bytes("record.header.value")?;
         }
+        let raw = r.since(start);
         if !r.is_empty() {
             return Err(r.error(ErrorKind::TrailingBytes(r.remaining()), "record"));
         }
@@ -814,27 +816,38 @@ impl RecordIter {
                 start,
             ));
         };
-        let body_start = r.position();
-        let mut b = Reader::new(r.bytes(len, "record")?);
-        let fail = |e: Error| e.offset_by(body_start);
-        let attributes = b.i8("record.attributes").map_err(fail)?;
-        let timestamp_delta = b.varlong("record.timestamp_delta").map_err(fail)?;
-        let offset_delta = b.varint("record.offset_delta").map_err(fail)?;
-        let key = b.varint_bytes("record.key").map_err(fail)?;
-        let value = b.varint_bytes("record.value").map_err(fail)?;
-        let count_at = b.position();
-        let header_count = b.varint("record.header_count").map_err(fail)?;
-        let headers_at = b.position();
-        let headers = Headers::parse(header_count, b.rest(), count_at)
-            .map_err(|e| e.offset_by(body_start + headers_at))?;
+        // Read the body inside its declared length, then step back out.
+        let outer_end = r.limit(len, "record")?;
+        let body = Self::read_body(
+            r,
+            self.base_offset,
+            self.base_timestamp,
+            self.log_append_time,
+        );
+        r.unlimit(outer_end);
+        body
+    }
+
+    fn read_body(
+        r: &mut Reader,
+        base_offset: i64,
+        base_timestamp: i64,
+        log_append_time: Option<i64>,
+    ) -> Result<Record> {
+        let attributes = r.i8("record.attributes")?;
+        let timestamp_delta = r.varlong("record.timestamp_delta")?;
+        let offset_delta = r.varint("record.offset_delta")?;
+        let key = r.varint_bytes("record.key")?;
+        let value = r.varint_bytes("record.value")?;
+        let header_count = r.varint("record.header_count")?;
+        let headers = Headers::parse(header_count, r)?;
         Ok(Record {
             attributes,
             timestamp_delta,
             offset_delta,
-            offset: self.base_offset.wrapping_add(i64::from(offset_delta)),
-            timestamp: self
-                .log_append_time
-                .unwrap_or_else(|| self.base_timestamp.wrapping_add(timestamp_delta)),
+            offset: base_offset.wrapping_add(i64::from(offset_delta)),
+            timestamp: log_append_time
+                .unwrap_or_else(|| base_timestamp.wrapping_add(timestamp_delta)),
             key,
             value,
             headers,

@@ -4,92 +4,140 @@
 //! read can panic, and every length is checked against the bytes left before
 //! anything is split off or allocated.
 
-use bytes::{Buf, Bytes};
+use bytes::Bytes;
 
 use crate::error::{Error, ErrorKind, Result};
 
-/// A reader that never panics. `position` counts from the start of the
-/// buffer it was made from.
+/// A reader that never panics. It keeps the whole buffer and a cursor, so
+/// reading fixed-size fields and varints touches no reference count; only
+/// [`Reader::bytes`] and [`Reader::rest`] make (zero-copy) `Bytes` slices.
+/// `position` counts from the start of the buffer it was made from.
 #[derive(Debug, Clone)]
 pub(crate) struct Reader {
     buf: Bytes,
-    start_len: usize,
+    pos: usize,
+    end: usize,
 }
 
 impl Reader {
     pub(crate) fn new(buf: Bytes) -> Self {
-        let start_len = buf.len();
-        Reader { buf, start_len }
+        let end = buf.len();
+        Reader { buf, pos: 0, end }
     }
 
     pub(crate) fn position(&self) -> usize {
-        self.start_len - self.buf.len()
+        self.pos
     }
 
     pub(crate) fn remaining(&self) -> usize {
-        self.buf.len()
+        self.end - self.pos
     }
 
     pub(crate) fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.pos >= self.end
     }
 
     pub(crate) fn error(&self, kind: ErrorKind, field: &'static str) -> Error {
-        Error::new(kind, field, self.position())
+        Error::new(kind, field, self.pos)
     }
 
-    fn need(&self, n: usize, field: &'static str) -> Result<()> {
-        if self.buf.len() < n {
-            Err(self.error(
-                ErrorKind::UnexpectedEof {
-                    needed: n,
-                    remaining: self.buf.len(),
-                },
-                field,
-            ))
-        } else {
-            Ok(())
-        }
+    fn eof(&self, n: usize, field: &'static str) -> Error {
+        self.error(
+            ErrorKind::UnexpectedEof {
+                needed: n,
+                remaining: self.remaining(),
+            },
+            field,
+        )
+    }
+
+    fn array<const N: usize>(&mut self, field: &'static str) -> Result<[u8; N]> {
+        let bytes = self
+            .buf
+            .get(self.pos..self.end)
+            .and_then(|s| s.get(..N))
+            .and_then(|s| <[u8; N]>::try_from(s).ok())
+            .ok_or_else(|| self.eof(N, field))?;
+        self.pos += N;
+        Ok(bytes)
     }
 
     pub(crate) fn i8(&mut self, field: &'static str) -> Result<i8> {
-        self.need(1, field)?;
-        Ok(self.buf.get_i8())
+        self.array::<1>(field).map(i8::from_be_bytes)
     }
 
     pub(crate) fn i16(&mut self, field: &'static str) -> Result<i16> {
-        self.need(2, field)?;
-        Ok(self.buf.get_i16())
+        self.array::<2>(field).map(i16::from_be_bytes)
     }
 
     pub(crate) fn i32(&mut self, field: &'static str) -> Result<i32> {
-        self.need(4, field)?;
-        Ok(self.buf.get_i32())
+        self.array::<4>(field).map(i32::from_be_bytes)
     }
 
     pub(crate) fn u32(&mut self, field: &'static str) -> Result<u32> {
-        self.need(4, field)?;
-        Ok(self.buf.get_u32())
+        self.array::<4>(field).map(u32::from_be_bytes)
     }
 
     pub(crate) fn i64(&mut self, field: &'static str) -> Result<i64> {
-        self.need(8, field)?;
-        Ok(self.buf.get_i64())
+        self.array::<8>(field).map(i64::from_be_bytes)
+    }
+
+    /// Checks that `n` bytes are left and steps over them.
+    pub(crate) fn skip(&mut self, n: usize, field: &'static str) -> Result<()> {
+        if self.remaining() < n {
+            return Err(self.eof(n, field));
+        }
+        self.pos += n;
+        Ok(())
     }
 
     /// Splits off `n` bytes (zero copy) after checking they are there.
     pub(crate) fn bytes(&mut self, n: usize, field: &'static str) -> Result<Bytes> {
-        self.need(n, field)?;
-        Ok(self.buf.split_to(n))
+        let start = self.pos;
+        self.skip(n, field)?;
+        Ok(self.buf.slice(start..self.pos))
+    }
+
+    /// The bytes from `start` (a position this reader passed) to the cursor.
+    pub(crate) fn since(&self, start: usize) -> Bytes {
+        if start >= self.pos {
+            Bytes::new()
+        } else {
+            self.buf.slice(start..self.pos)
+        }
+    }
+
+    /// Limits reading to the next `n` bytes; returns the previous end, to
+    /// give back to [`Reader::unlimit`].
+    pub(crate) fn limit(&mut self, n: usize, field: &'static str) -> Result<usize> {
+        if self.remaining() < n {
+            return Err(self.eof(n, field));
+        }
+        let old = self.end;
+        self.end = self.pos + n;
+        Ok(old)
+    }
+
+    /// Restores the end saved by [`Reader::limit`].
+    pub(crate) fn unlimit(&mut self, old_end: usize) {
+        self.end = old_end.min(self.buf.len()).max(self.pos);
     }
 
     /// Reads an unsigned LEB128 value of at most `max_bytes` bytes whose
     /// value fits in `bits` bits.
     fn uvarint(&mut self, max_bytes: usize, bits: u32, field: &'static str) -> Result<u64> {
-        let start = self.position();
+        let start = self.pos;
+        let window = self.buf.get(start..self.end).unwrap_or_default();
+        // One-byte fast path: the common case for lengths, deltas and counts.
+        if let Some(&b) = window.first() {
+            if b & 0x80 == 0 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
         let mut value: u64 = 0;
         for i in 0..max_bytes {
-            let Some(&b) = self.buf.first() else {
+            let Some(&b) = window.get(i) else {
                 return Err(Error::new(
                     ErrorKind::UnexpectedEof {
                         needed: i + 1,
@@ -99,7 +147,6 @@ impl Reader {
                     start,
                 ));
             };
-            self.buf.advance(1);
             let shift = 7 * i as u32;
             let chunk = u64::from(b & 0x7f);
             // Bits that would land past `bits` make the value overflow.
@@ -108,6 +155,7 @@ impl Reader {
             }
             value |= chunk << shift;
             if b & 0x80 == 0 {
+                self.pos = start + i + 1;
                 return Ok(value);
             }
         }
@@ -126,33 +174,53 @@ impl Reader {
         Ok(((raw >> 1) as i64) ^ -((raw & 1) as i64))
     }
 
+    /// Reads a varint length: `None` for -1 (null), an error for other negatives.
+    fn varint_len(&mut self, field: &'static str) -> Result<Option<usize>> {
+        let at = self.pos;
+        let len = self.varint(field)?;
+        match len {
+            -1 => Ok(None),
+            n => usize::try_from(n)
+                .map(Some)
+                .map_err(|_| Error::new(ErrorKind::InvalidLength(i64::from(n)), field, at)),
+        }
+    }
+
     /// Nullable bytes with a varint length (-1 is null).
     pub(crate) fn varint_bytes(&mut self, field: &'static str) -> Result<Option<Bytes>> {
-        let at = self.position();
-        let len = self.varint(field)?;
-        self.sized(i64::from(len), at, field)
+        match self.varint_len(field)? {
+            None => Ok(None),
+            Some(n) => self.bytes(n, field).map(Some),
+        }
+    }
+
+    /// Steps over nullable varint-length bytes; returns whether they were non-null.
+    pub(crate) fn skip_varint_bytes(&mut self, field: &'static str) -> Result<bool> {
+        match self.varint_len(field)? {
+            None => Ok(false),
+            Some(n) => self.skip(n, field).map(|()| true),
+        }
     }
 
     /// Nullable bytes with an int32 length (-1 is null).
     pub(crate) fn int32_bytes(&mut self, field: &'static str) -> Result<Option<Bytes>> {
-        let at = self.position();
+        let at = self.pos;
         let len = self.i32(field)?;
-        self.sized(i64::from(len), at, field)
-    }
-
-    fn sized(&mut self, len: i64, at: usize, field: &'static str) -> Result<Option<Bytes>> {
-        if len == -1 {
-            return Ok(None);
+        match len {
+            -1 => Ok(None),
+            n => {
+                let n = usize::try_from(n)
+                    .map_err(|_| Error::new(ErrorKind::InvalidLength(i64::from(n)), field, at))?;
+                self.bytes(n, field).map(Some)
+            }
         }
-        let Ok(n) = usize::try_from(len) else {
-            return Err(Error::new(ErrorKind::InvalidLength(len), field, at));
-        };
-        self.bytes(n, field).map(Some)
     }
 
     /// Everything left.
     pub(crate) fn rest(&mut self) -> Bytes {
-        std::mem::take(&mut self.buf)
+        let start = self.pos;
+        self.pos = self.end;
+        self.since(start)
     }
 }
 
