@@ -205,12 +205,18 @@ impl fmt::Display for ErrorKind {
             NoVersions => write!(f, "you must specify the version of the field"),
             NotNullableType(t) => write!(f, "type {t} cannot be nullable"),
             EntityTypeMismatch { entity, ty } => {
-                write!(f, "entity type {entity} cannot be used with field type {ty}")
+                write!(
+                    f,
+                    "entity type {entity} cannot be used with field type {ty}"
+                )
             }
             UnknownEntityType(e) => write!(f, "unknown entityType {e:?}"),
             BadFieldFlexibleVersions(why) => write!(f, "invalid field flexibleVersions: {why}"),
             BadZeroCopy => write!(f, "zeroCopy is only valid on untagged bytes fields"),
-            BadMapKey => write!(f, "mapKey is not allowed on tagged fields or top-level fields"),
+            BadMapKey => write!(
+                f,
+                "mapKey is not allowed on tagged fields or top-level fields"
+            ),
             NegativeTag(t) => write!(f, "tag {t} is negative"),
             TagWithoutTaggedVersions => write!(f, "a tag was set but taggedVersions was not"),
             TaggedVersionsWithoutTag => write!(f, "taggedVersions was set but no tag"),
@@ -236,7 +242,10 @@ impl fmt::Display for ErrorKind {
             ),
             DuplicateStruct(n) => write!(f, "struct {n} was specified twice"),
             CommonStructRedefined(n) => {
-                write!(f, "struct {n} is a common struct and cannot be specified inline")
+                write!(
+                    f,
+                    "struct {n} is a common struct and cannot be specified inline"
+                )
             }
             UnknownStruct(n) => write!(f, "unable to locate a specification for the structure {n}"),
             BadStructName(n) => write!(f, "struct name {n:?} must start with an upper-case letter"),

@@ -81,7 +81,8 @@ mod tests {
 
     #[test]
     fn strips_line_and_block_comments_outside_strings() {
-        let src = "// licence\n{ \"a\": \"x // not a comment\", /* b */ \"b\": \"/* kept */\" } // end";
+        let src =
+            "// licence\n{ \"a\": \"x // not a comment\", /* b */ \"b\": \"/* kept */\" } // end";
         let out = strip_comments(src).unwrap();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         assert_eq!(v["a"], "x // not a comment");

@@ -82,7 +82,8 @@ pub fn read_manifest(root: &Path) -> Result<Manifest, Error> {
 /// The `*.json` files of a folder, sorted.
 pub fn schema_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let shown = dir.display().to_string();
-    let rd = std::fs::read_dir(dir).map_err(|e| Error::new(&shown, "", ErrorKind::Io(e.to_string())))?;
+    let rd =
+        std::fs::read_dir(dir).map_err(|e| Error::new(&shown, "", ErrorKind::Io(e.to_string())))?;
     let mut files = Vec::new();
     for entry in rd {
         let p = entry
@@ -108,9 +109,13 @@ pub fn load_message(file: &str, release: &str, text: &str) -> Result<Message, Er
 pub fn load_release(dir: &Path, label: &str, release: &str) -> Result<Vec<Message>, Error> {
     let mut messages = Vec::new();
     for path in schema_files(dir)? {
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let file = format!("{label}/{name}");
-        let text = std::fs::read_to_string(&path).map_err(|e| Error::new(&file, "", ErrorKind::Io(e.to_string())))?;
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::new(&file, "", ErrorKind::Io(e.to_string())))?;
         messages.push(load_message(&file, release, &text)?);
     }
     check_registry(label, &messages)?;
@@ -139,7 +144,11 @@ pub fn check_registry(label: &str, messages: &[Message]) -> Result<(), Error> {
     let mut keys: BTreeMap<(MessageKind, i16), &str> = BTreeMap::new();
     for m in messages {
         if names.insert(m.name.clone(), ()).is_some() {
-            return Err(Error::new(&m.file, "", ErrorKind::DuplicateMessage(m.name.clone())));
+            return Err(Error::new(
+                &m.file,
+                "",
+                ErrorKind::DuplicateMessage(m.name.clone()),
+            ));
         }
         if let (Some(k), MessageKind::Request | MessageKind::Response | MessageKind::Metadata) =
             (m.api_key, m.kind)
@@ -166,10 +175,17 @@ pub fn check_registry(label: &str, messages: &[Message]) -> Result<(), Error> {
 /// history) and merges it.
 pub fn load_schema_set(root: &Path) -> Result<SchemaSet, Error> {
     let manifest = read_manifest(root)?;
-    let current = load_release(&root.join(&manifest.current), &manifest.current, &manifest.release)?;
+    let current = load_release(
+        &root.join(&manifest.current),
+        &manifest.current,
+        &manifest.release,
+    )?;
     let mut history = Vec::new();
     for h in &manifest.history {
-        history.push((h.release.clone(), load_release(&root.join(&h.dir), &h.dir, &h.release)?));
+        history.push((
+            h.release.clone(),
+            load_release(&root.join(&h.dir), &h.dir, &h.release)?,
+        ));
     }
     let messages = merge::merge(current, &history)?;
     check_registry("merged", &messages)?;
@@ -195,14 +211,20 @@ pub struct Report {
 pub fn generate(root: &Path, out_dir: &Path) -> Result<Report, Error> {
     let set = load_schema_set(root)?;
     let files = emit::render(&set)?;
-    std::fs::create_dir_all(out_dir)
-        .map_err(|e| Error::new(&out_dir.display().to_string(), "", ErrorKind::Io(e.to_string())))?;
+    std::fs::create_dir_all(out_dir).map_err(|e| {
+        Error::new(
+            &out_dir.display().to_string(),
+            "",
+            ErrorKind::Io(e.to_string()),
+        )
+    })?;
     let mut written = Vec::new();
     for (name, text) in files {
         let path = out_dir.join(&name);
         // Leave unchanged files alone so their timestamps do not trigger rebuilds.
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            std::fs::write(&path, text).map_err(|e| Error::new(&name, "", ErrorKind::Io(e.to_string())))?;
+            std::fs::write(&path, text)
+                .map_err(|e| Error::new(&name, "", ErrorKind::Io(e.to_string())))?;
         }
         written.push(path);
     }
@@ -219,7 +241,9 @@ fn report(set: &SchemaSet, files: Vec<PathBuf>) -> Report {
                 k,
                 m.name.trim_end_matches("Request").to_string(),
                 m.valid.to_string(),
-                m.flexible.lowest().map_or("none".to_string(), |v| format!("{v}+")),
+                m.flexible
+                    .lowest()
+                    .map_or("none".to_string(), |v| format!("{v}+")),
                 m.latest_unstable,
             ));
         }

@@ -52,7 +52,11 @@ pub fn shape(msg: &Message, idx: usize, version: i16, names: bool) -> String {
 }
 
 fn field_shape(msg: &Message, f: &Field, version: i16, names: bool) -> String {
-    let null = if f.nullable.contains(version) { "?" } else { "" };
+    let null = if f.nullable.contains(version) {
+        "?"
+    } else {
+        ""
+    };
     let compact = if f.compact.contains(version) { "c" } else { "" };
     format!("{}{null}{compact}", type_shape(msg, &f.ty, version, names))
 }
@@ -83,7 +87,10 @@ fn same_message(a: &Message, b: &Message) -> bool {
 }
 
 /// Merges `current` with `history` (newest release first).
-pub fn merge(current: Vec<Message>, history: &[(String, Vec<Message>)]) -> Result<Vec<Message>, Error> {
+pub fn merge(
+    current: Vec<Message>,
+    history: &[(String, Vec<Message>)],
+) -> Result<Vec<Message>, Error> {
     let mut out = Vec::new();
     let mut used: Vec<Vec<bool>> = history.iter().map(|(_, m)| vec![false; m.len()]).collect();
     for mut cur in current {
@@ -123,7 +130,10 @@ pub fn merge(current: Vec<Message>, history: &[(String, Vec<Message>)]) -> Resul
 }
 
 fn check_overlap(cur: &Message, old: &Message, release: &str) -> Result<(), Error> {
-    let overlap = cur.valid.intersect(&old.valid).subtract(&unstable_versions(old));
+    let overlap = cur
+        .valid
+        .intersect(&old.valid)
+        .subtract(&unstable_versions(old));
     for v in overlap.iter() {
         let (a, b) = (shape(cur, 0, v, false), shape(old, 0, v, false));
         if a != b {
@@ -168,7 +178,11 @@ fn merge_pair(cur: &Message, old: &Message, hist_only: &VersionSet) -> Result<Me
         ..cur.clone()
     };
     merged.origins.push(Origin {
-        release: old.origins.first().map(|o| o.release.clone()).unwrap_or_default(),
+        release: old
+            .origins
+            .first()
+            .map(|o| o.release.clone())
+            .unwrap_or_default(),
         file: old.file.clone(),
         versions: hist_only.clone(),
     });
@@ -176,7 +190,11 @@ fn merge_pair(cur: &Message, old: &Message, hist_only: &VersionSet) -> Result<Me
     let mut seen = HashMap::new();
     for s in &merged.structs {
         if seen.insert(s.name.clone(), ()).is_some() {
-            return Err(Error::new(&cur.file, &s.name, ErrorKind::DuplicateStruct(s.name.clone())));
+            return Err(Error::new(
+                &cur.file,
+                &s.name,
+                ErrorKind::DuplicateStruct(s.name.clone()),
+            ));
         }
     }
     // Every version must keep the shape of the release that defined it.
@@ -204,7 +222,12 @@ impl Merger<'_> {
             path,
             ErrorKind::HistoryConflict {
                 version: self.hist_only.lowest().unwrap_or_default(),
-                history: self.old.origins.first().map(|o| o.release.clone()).unwrap_or_default(),
+                history: self
+                    .old
+                    .origins
+                    .first()
+                    .map(|o| o.release.clone())
+                    .unwrap_or_default(),
                 detail,
             },
         )
@@ -212,7 +235,12 @@ impl Merger<'_> {
 
     /// Merges struct `c` of the current message with struct `o` of the history
     /// message; returns the index in the merged message.
-    fn merge_struct(&mut self, c: Option<usize>, o: Option<usize>, path: &str) -> Result<usize, Error> {
+    fn merge_struct(
+        &mut self,
+        c: Option<usize>,
+        o: Option<usize>,
+        path: &str,
+    ) -> Result<usize, Error> {
         if let Some(&i) = self.memo.get(&(c, o)) {
             return Ok(i);
         }
@@ -254,10 +282,10 @@ impl Merger<'_> {
             fields.push(self.merge_field(cf, of, path)?);
         }
         let name = cs.or(os).map(|s| s.name.clone()).unwrap_or_default();
-        let versions = cs
-            .map(|s| s.versions.clone())
-            .unwrap_or_default()
-            .union(&os.map(|s| s.versions.intersect(self.hist_only)).unwrap_or_default());
+        let versions = cs.map(|s| s.versions.clone()).unwrap_or_default().union(
+            &os.map(|s| s.versions.intersect(self.hist_only))
+                .unwrap_or_default(),
+        );
         self.structs[idx] = Some(Struct {
             name,
             versions,
@@ -267,18 +295,31 @@ impl Merger<'_> {
         Ok(idx)
     }
 
-    fn merge_type(&mut self, c: Option<&Type>, o: Option<&Type>, path: &str) -> Result<Type, Error> {
+    fn merge_type(
+        &mut self,
+        c: Option<&Type>,
+        o: Option<&Type>,
+        path: &str,
+    ) -> Result<Type, Error> {
         Ok(match (c, o) {
             (Some(Type::Array(ci)), Some(Type::Array(oi))) => {
                 Type::Array(Box::new(self.merge_type(Some(ci), Some(oi), path)?))
             }
-            (Some(Type::Array(ci)), None) => Type::Array(Box::new(self.merge_type(Some(ci), None, path)?)),
-            (None, Some(Type::Array(oi))) => Type::Array(Box::new(self.merge_type(None, Some(oi), path)?)),
+            (Some(Type::Array(ci)), None) => {
+                Type::Array(Box::new(self.merge_type(Some(ci), None, path)?))
+            }
+            (None, Some(Type::Array(oi))) => {
+                Type::Array(Box::new(self.merge_type(None, Some(oi), path)?))
+            }
             (Some(Type::Struct(ci)), Some(Type::Struct(oi))) => {
                 Type::Struct(self.merge_struct(Some(*ci), Some(*oi), path)?)
             }
-            (Some(Type::Struct(ci)), None) => Type::Struct(self.merge_struct(Some(*ci), None, path)?),
-            (None, Some(Type::Struct(oi))) => Type::Struct(self.merge_struct(None, Some(*oi), path)?),
+            (Some(Type::Struct(ci)), None) => {
+                Type::Struct(self.merge_struct(Some(*ci), None, path)?)
+            }
+            (None, Some(Type::Struct(oi))) => {
+                Type::Struct(self.merge_struct(None, Some(*oi), path)?)
+            }
             (Some(a), Some(b)) if a == b => a.clone(),
             (Some(a), None) => a.clone(),
             (None, Some(b)) => b.clone(),
@@ -287,18 +328,37 @@ impl Merger<'_> {
                     path,
                     format!(
                         "type {} became {}",
-                        b.map(|t| t.kafka_name(&self.old.structs)).unwrap_or_default(),
-                        a.map(|t| t.kafka_name(&self.cur.structs)).unwrap_or_default()
+                        b.map(|t| t.kafka_name(&self.old.structs))
+                            .unwrap_or_default(),
+                        a.map(|t| t.kafka_name(&self.cur.structs))
+                            .unwrap_or_default()
                     ),
                 ));
             }
         })
     }
 
-    fn merge_field(&mut self, cf: Option<Field>, of: Option<Field>, path: &str) -> Result<Field, Error> {
-        let name = cf.as_ref().or(of.as_ref()).map(|f| f.name.clone()).unwrap_or_default();
-        let fpath = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
-        let ty = self.merge_type(cf.as_ref().map(|f| &f.ty), of.as_ref().map(|f| &f.ty), &fpath)?;
+    fn merge_field(
+        &mut self,
+        cf: Option<Field>,
+        of: Option<Field>,
+        path: &str,
+    ) -> Result<Field, Error> {
+        let name = cf
+            .as_ref()
+            .or(of.as_ref())
+            .map(|f| f.name.clone())
+            .unwrap_or_default();
+        let fpath = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}.{name}")
+        };
+        let ty = self.merge_type(
+            cf.as_ref().map(|f| &f.ty),
+            of.as_ref().map(|f| &f.ty),
+            &fpath,
+        )?;
         Ok(match (cf, of) {
             (Some(c), Some(o)) => {
                 if c.default != o.default {
@@ -308,7 +368,9 @@ impl Merger<'_> {
                     ));
                 }
                 if c.tag.is_some() && o.tag.is_some() && c.tag != o.tag {
-                    return Err(self.conflict(&fpath, format!("tag {:?} became {:?}", o.tag, c.tag)));
+                    return Err(
+                        self.conflict(&fpath, format!("tag {:?} became {:?}", o.tag, c.tag))
+                    );
                 }
                 Field {
                     ty,

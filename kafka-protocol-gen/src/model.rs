@@ -255,11 +255,11 @@ pub fn to_snake_case(name: &str) -> String {
 }
 
 const RUST_KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod",
-    "move", "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true",
-    "try", "type", "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final",
-    "macro", "override", "priv", "typeof", "unsized", "virtual", "yield",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
+    "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "try", "type",
+    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
+    "override", "priv", "typeof", "unsized", "virtual", "yield",
 ];
 
 /// The Rust identifier for a field name: snake case, keywords as raw identifiers.
@@ -305,7 +305,12 @@ impl Ctx<'_> {
     }
 }
 
-fn parse_versions(ctx: &Ctx<'_>, path: &str, key: &'static str, text: &str) -> Result<VersionSet, Error> {
+fn parse_versions(
+    ctx: &Ctx<'_>,
+    path: &str,
+    key: &'static str,
+    text: &str,
+) -> Result<VersionSet, Error> {
     VersionSet::parse(text).map_err(|_| {
         ctx.err(
             path,
@@ -411,7 +416,13 @@ pub fn build_message(file: &str, release: &str, spec: &MessageSpec) -> Result<Me
         ctx.structs.push(None);
         ctx.common_specs.push(cs);
     }
-    let fields = build_fields(&mut ctx, "", spec.fields.as_deref().unwrap_or(&[]), &valid, true)?;
+    let fields = build_fields(
+        &mut ctx,
+        "",
+        spec.fields.as_deref().unwrap_or(&[]),
+        &valid,
+        true,
+    )?;
     ctx.structs[0] = Some(Struct {
         name: spec.name.clone(),
         versions: valid.clone(),
@@ -435,16 +446,28 @@ pub fn build_message(file: &str, release: &str, spec: &MessageSpec) -> Result<Me
     }
     let mut structs: Vec<Struct> = ctx.structs.into_iter().flatten().collect();
     if RESERVED_TYPE_NAMES.contains(&spec.name.as_str()) {
-        return Err(Error::new(file, "", ErrorKind::BadStructName(spec.name.clone())));
+        return Err(Error::new(
+            file,
+            "",
+            ErrorKind::BadStructName(spec.name.clone()),
+        ));
     }
     for s in &structs {
         if RESERVED_TYPE_NAMES.contains(&s.name.as_str()) {
-            return Err(Error::new(file, &s.name, ErrorKind::BadStructName(s.name.clone())));
+            return Err(Error::new(
+                file,
+                &s.name,
+                ErrorKind::BadStructName(s.name.clone()),
+            ));
         }
     }
     // A nested struct named like the message would shadow it.
     if structs.iter().skip(1).any(|s| s.name == spec.name) {
-        return Err(Error::new(file, "", ErrorKind::DuplicateStruct(spec.name.clone())));
+        return Err(Error::new(
+            file,
+            "",
+            ErrorKind::DuplicateStruct(spec.name.clone()),
+        ));
     }
     clamp_to_valid(&mut structs, &valid);
     Ok(Message {
@@ -640,9 +663,9 @@ fn build_field(
         (Some(t), _) if t < 0 => return Err(ctx.err(path, ErrorKind::NegativeTag(t))),
         (Some(_), true) => return Err(ctx.err(path, ErrorKind::TagWithoutTaggedVersions)),
         (None, false) => return Err(ctx.err(path, ErrorKind::TaggedVersionsWithoutTag)),
-        (Some(t), false) => Some(
-            u32::try_from(t).map_err(|_| ctx.err(path, ErrorKind::NegativeTag(t)))?,
-        ),
+        (Some(t), false) => {
+            Some(u32::try_from(t).map_err(|_| ctx.err(path, ErrorKind::NegativeTag(t)))?)
+        }
         (None, true) => None,
     };
     if tag.is_some() {
@@ -663,7 +686,10 @@ fn build_field(
             return Err(ctx.err(path, ErrorKind::TaggedRecords));
         }
         if !ctx.flexible.is_superset(&tagged) {
-            return Err(ctx.err(path, ErrorKind::TaggedVersionsNotFlexible(tagged.to_string())));
+            return Err(ctx.err(
+                path,
+                ErrorKind::TaggedVersionsNotFlexible(tagged.to_string()),
+            ));
         }
         if fs.map_key == Some(true) {
             return Err(ctx.err(path, ErrorKind::BadMapKey));
@@ -881,7 +907,9 @@ fn parse_default(
         if text.is_empty() {
             return Ok(DefaultValue::Int(0));
         }
-        parse_int(text, min, max).map(DefaultValue::Int).ok_or_else(bad)
+        parse_int(text, min, max)
+            .map(DefaultValue::Int)
+            .ok_or_else(bad)
     };
     match ty {
         Type::Bool => match text.to_ascii_lowercase().as_str() {
@@ -908,7 +936,9 @@ fn parse_default(
             if text.is_empty() {
                 return Ok(DefaultValue::Uuid([0; 16]));
             }
-            parse_kafka_uuid(text).map(DefaultValue::Uuid).ok_or_else(bad)
+            parse_kafka_uuid(text)
+                .map(DefaultValue::Uuid)
+                .ok_or_else(bad)
         }
         Type::String => match text {
             "null" => null(),
@@ -949,15 +979,25 @@ mod tests {
         assert_eq!(u[0], 0x1f);
         assert_eq!(u[15], 0xec);
         assert_eq!(parse_kafka_uuid("short"), None);
-        assert_eq!(parse_kafka_uuid("H3KKO4NTRPaCWtEmm3vW7B"), None, "spare bits set");
+        assert_eq!(
+            parse_kafka_uuid("H3KKO4NTRPaCWtEmm3vW7B"),
+            None,
+            "spare bits set"
+        );
     }
 
     #[test]
     fn int_defaults() {
-        assert_eq!(parse_int("0x7fffffff", i32::MIN.into(), i32::MAX.into()), Some(0x7fff_ffff));
+        assert_eq!(
+            parse_int("0x7fffffff", i32::MIN.into(), i32::MAX.into()),
+            Some(0x7fff_ffff)
+        );
         assert_eq!(parse_int("-0x1", -10, 10), None);
         assert_eq!(parse_int("010", -100, 100), None);
-        assert_eq!(parse_int("-2147483648", i32::MIN.into(), i32::MAX.into()), Some(i32::MIN.into()));
+        assert_eq!(
+            parse_int("-2147483648", i32::MIN.into(), i32::MAX.into()),
+            Some(i32::MIN.into())
+        );
         assert_eq!(parse_int("128", i8::MIN.into(), i8::MAX.into()), None);
     }
 }

@@ -6,8 +6,8 @@
 //! a boolean where Java declares a `String`, a string where it declares an
 //! integer or a boolean). Meaning is given in [`crate::model`].
 
-use serde::de::{self, Deserializer};
 use serde::Deserialize;
+use serde::de::{self, Deserializer};
 
 /// One schema file.
 #[derive(Clone, Debug, Deserialize)]
@@ -229,8 +229,9 @@ mod tests {
 
     #[test]
     fn unknown_keys_and_trailing_tokens_are_rejected() {
-        let e = parse_message(r#"{ "name": "X", "type": "data", "validVersions": "0", "bogus": 1 }"#)
-            .unwrap_err();
+        let e =
+            parse_message(r#"{ "name": "X", "type": "data", "validVersions": "0", "bogus": 1 }"#)
+                .unwrap_err();
         assert!(e.contains("bogus"), "{e}");
         assert!(parse_message(r#"{ "name": "X", "type": "data" } {}"#).is_err());
     }

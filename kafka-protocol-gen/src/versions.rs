@@ -30,7 +30,9 @@ impl VersionSet {
         if lo > hi {
             Self::none()
         } else {
-            Self { ranges: vec![(lo, hi)] }
+            Self {
+                ranges: vec![(lo, hi)],
+            }
         }
     }
 

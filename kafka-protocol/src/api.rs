@@ -39,9 +39,7 @@ impl ApiInfo {
     /// `None` when the only version is unstable.
     pub fn highest_stable(&self) -> Option<i16> {
         match self.unstable_version {
-            Some(u) if u == self.versions.highest => {
-                (u > self.versions.lowest).then_some(u - 1)
-            }
+            Some(u) if u == self.versions.highest => (u > self.versions.lowest).then_some(u - 1),
             _ => Some(self.versions.highest),
         }
     }
@@ -91,11 +89,13 @@ impl ApiKey {
     /// (KIP-511: a client must be able to read it before it knows the version).
     pub fn response_header_version(self, version: i16) -> Option<i16> {
         let info = self.info().filter(|i| i.versions.contains(version))?;
-        Some(if self == ApiKey::API_VERSIONS || !info.is_flexible(version) {
-            0
-        } else {
-            1
-        })
+        Some(
+            if self == ApiKey::API_VERSIONS || !info.is_flexible(version) {
+                0
+            } else {
+                1
+            },
+        )
     }
 }
 

@@ -197,7 +197,11 @@ pub(crate) fn read_nullable_struct<T>(
     r: &mut Bytes,
     read: impl FnOnce(&mut Bytes) -> Result<T, DecodeError>,
 ) -> Result<Option<T>, DecodeError> {
-    if read_i8(r)? < 0 { Ok(None) } else { read(r).map(Some) }
+    if read_i8(r)? < 0 {
+        Ok(None)
+    } else {
+        read(r).map(Some)
+    }
 }
 
 /// A tagged nullable struct: a uvarint marker (0 is null) then the struct.
@@ -208,7 +212,11 @@ pub(crate) fn read_tagged_nullable_struct<T>(
     r: &mut Bytes,
     read: impl FnOnce(&mut Bytes) -> Result<T, DecodeError>,
 ) -> Result<Option<T>, DecodeError> {
-    if read_uvarint(r)? == 0 { Ok(None) } else { read(r).map(Some) }
+    if read_uvarint(r)? == 0 {
+        Ok(None)
+    } else {
+        read(r).map(Some)
+    }
 }
 
 pub(crate) fn non_null<T>(v: Option<T>) -> Result<T, DecodeError> {
@@ -332,7 +340,12 @@ pub(crate) fn uvarint_len_usize(v: usize) -> usize {
 }
 
 /// A length prefix (null when `len` is `None`).
-fn write_len(w: &mut BytesMut, len: Option<usize>, compact: bool, wide: bool) -> Result<(), EncodeError> {
+fn write_len(
+    w: &mut BytesMut,
+    len: Option<usize>,
+    compact: bool,
+    wide: bool,
+) -> Result<(), EncodeError> {
     match (len, compact) {
         (None, true) => write_uvarint(w, 0),
         (None, false) if wide => w.put_i32(-1),
@@ -348,14 +361,18 @@ fn write_len(w: &mut BytesMut, len: Option<usize>, compact: bool, wide: bool) ->
         (Some(n), false) if wide => {
             w.put_i32(i32::try_from(n).map_err(|_| EncodeError::new(EncodeErrorKind::TooLong(n)))?)
         }
-        (Some(n), false) => {
-            w.put_i16(i16::try_from(n).map_err(|_| EncodeError::new(EncodeErrorKind::StringTooLong(n)))?)
-        }
+        (Some(n), false) => w.put_i16(
+            i16::try_from(n).map_err(|_| EncodeError::new(EncodeErrorKind::StringTooLong(n)))?,
+        ),
     }
     Ok(())
 }
 
-pub(crate) fn write_string(w: &mut BytesMut, s: Option<&ByteString>, compact: bool) -> Result<(), EncodeError> {
+pub(crate) fn write_string(
+    w: &mut BytesMut,
+    s: Option<&ByteString>,
+    compact: bool,
+) -> Result<(), EncodeError> {
     if let Some(s) = s
         && s.len() > MAX_STRING
     {
@@ -368,7 +385,11 @@ pub(crate) fn write_string(w: &mut BytesMut, s: Option<&ByteString>, compact: bo
     Ok(())
 }
 
-pub(crate) fn write_bytes(w: &mut BytesMut, b: Option<&Bytes>, compact: bool) -> Result<(), EncodeError> {
+pub(crate) fn write_bytes(
+    w: &mut BytesMut,
+    b: Option<&Bytes>,
+    compact: bool,
+) -> Result<(), EncodeError> {
     write_len(w, b.map(Bytes::len), compact, true)?;
     if let Some(b) = b {
         w.put_slice(b);
@@ -439,7 +460,12 @@ pub(crate) fn check_tag_free(fields: &[RawTaggedField], tag: u32) -> Result<(), 
 }
 
 /// Writes the unknown fields from `*next` whose tag is below `before`.
-pub(crate) fn write_unknown_until(w: &mut BytesMut, fields: &[RawTaggedField], next: &mut usize, before: u32) {
+pub(crate) fn write_unknown_until(
+    w: &mut BytesMut,
+    fields: &[RawTaggedField],
+    next: &mut usize,
+    before: u32,
+) {
     while let Some(f) = fields.get(*next) {
         if f.tag >= before && before != u32::MAX {
             break;
@@ -487,11 +513,15 @@ mod tests {
     #[test]
     fn overlong_varints_are_rejected() {
         assert_eq!(
-            read_uvarint(&mut b(&[0xff, 0xff, 0xff, 0xff, 0x1f])).unwrap_err().kind(),
+            read_uvarint(&mut b(&[0xff, 0xff, 0xff, 0xff, 0x1f]))
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::InvalidVarint
         );
         assert_eq!(
-            read_uvarint(&mut b(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x01])).unwrap_err().kind(),
+            read_uvarint(&mut b(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x01]))
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::InvalidVarint
         );
         assert!(read_uvarint(&mut b(&[0x80])).unwrap_err().is_eof());
@@ -520,11 +550,15 @@ mod tests {
     #[test]
     fn negative_lengths_other_than_null_are_rejected() {
         assert_eq!(
-            read_string(&mut b(&[0xff, 0xfe]), false).unwrap_err().kind(),
+            read_string(&mut b(&[0xff, 0xfe]), false)
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::NegativeLength(-2)
         );
         assert_eq!(
-            read_bytes(&mut b(&[0xff, 0xff, 0xff, 0xfe]), false).unwrap_err().kind(),
+            read_bytes(&mut b(&[0xff, 0xff, 0xff, 0xfe]), false)
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::NegativeLength(-2)
         );
     }
@@ -539,7 +573,13 @@ mod tests {
                 remaining: 2
             }
         );
-        let e = read_array(&mut b(&[0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0]), false, 4, read_i32).unwrap_err();
+        let e = read_array(
+            &mut b(&[0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0]),
+            false,
+            4,
+            read_i32,
+        )
+        .unwrap_err();
         assert_eq!(
             e.kind(),
             DecodeErrorKind::ArrayTooLarge {
@@ -555,18 +595,24 @@ mod tests {
     #[test]
     fn invalid_utf8_and_overlong_strings() {
         assert_eq!(
-            read_string(&mut b(&[0, 1, 0xff]), false).unwrap_err().kind(),
+            read_string(&mut b(&[0, 1, 0xff]), false)
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::InvalidUtf8
         );
         let mut long = vec![0x80, 0x00];
         long.extend(std::iter::repeat_n(b'a', 0x8000));
         assert_eq!(
-            read_string(&mut Bytes::from(long), false).unwrap_err().kind(),
+            read_string(&mut Bytes::from(long), false)
+                .unwrap_err()
+                .kind(),
             DecodeErrorKind::NegativeLength(-32768)
         );
         let big = ByteString::from("a".repeat(0x8000));
         assert_eq!(
-            write_string(&mut BytesMut::new(), Some(&big), true).unwrap_err().kind(),
+            write_string(&mut BytesMut::new(), Some(&big), true)
+                .unwrap_err()
+                .kind(),
             EncodeErrorKind::StringTooLong(0x8000)
         );
     }
@@ -578,10 +624,19 @@ mod tests {
         assert_eq!(read_tag(&mut r, &mut prev).unwrap().0, 1);
         assert_eq!(
             read_tag(&mut r, &mut prev).unwrap_err().kind(),
-            DecodeErrorKind::TagOrder { previous: 1, tag: 1 }
+            DecodeErrorKind::TagOrder {
+                previous: 1,
+                tag: 1
+            }
         );
         let e = read_tag(&mut b(&[0, 5, 1]), &mut None).unwrap_err();
-        assert_eq!(e.kind(), DecodeErrorKind::LengthPastEnd { length: 5, remaining: 1 });
+        assert_eq!(
+            e.kind(),
+            DecodeErrorKind::LengthPastEnd {
+                length: 5,
+                remaining: 1
+            }
+        );
         assert!(read_tag_count(&mut b(&[3, 0, 0])).is_err());
     }
 }

@@ -30,7 +30,11 @@ impl Location {
             }
         }
         if !self.path.is_empty() {
-            f.write_str(if self.message.is_some() { " at " } else { "at " })?;
+            f.write_str(if self.message.is_some() {
+                " at "
+            } else {
+                "at "
+            })?;
             let mut first = true;
             for seg in self.path.iter().rev() {
                 match seg {
@@ -205,7 +209,10 @@ impl fmt::Display for DecodeErrorKind {
             InvalidVarint => f.write_str("invalid varint (too long or out of range)"),
             NegativeLength(n) => write!(f, "invalid negative length {n}"),
             LengthPastEnd { length, remaining } => {
-                write!(f, "length {length} is past the end ({remaining} bytes left)")
+                write!(
+                    f,
+                    "length {length} is past the end ({remaining} bytes left)"
+                )
             }
             ArrayTooLarge { count, remaining } => write!(
                 f,
@@ -215,11 +222,19 @@ impl fmt::Display for DecodeErrorKind {
             InvalidUtf8 => f.write_str("string is not valid UTF-8"),
             UnexpectedNull => f.write_str("null in a version where the field is not nullable"),
             TagOrder { previous, tag } => {
-                write!(f, "tagged field {tag} follows tag {previous}: tags must ascend")
+                write!(
+                    f,
+                    "tagged field {tag} follows tag {previous}: tags must ascend"
+                )
             }
-            TagNotValid { tag, version } => write!(f, "tag {tag} is not valid for version {version}"),
+            TagNotValid { tag, version } => {
+                write!(f, "tag {tag} is not valid for version {version}")
+            }
             TagSizeMismatch { unread } => {
-                write!(f, "tagged field value left {unread} bytes of its declared size unread")
+                write!(
+                    f,
+                    "tagged field value left {unread} bytes of its declared size unread"
+                )
             }
             UnsupportedVersion(v) => write!(f, "version {v} is not supported"),
             TrailingBytes(n) => write!(f, "{n} bytes left after the message"),
@@ -363,10 +378,16 @@ impl fmt::Display for EncodeErrorKind {
         match *self {
             UnsupportedVersion(v) => write!(f, "version {v} is not supported"),
             NonDefaultField { field, version } => {
-                write!(f, "attempted to write a non-default {field} at version {version}")
+                write!(
+                    f,
+                    "attempted to write a non-default {field} at version {version}"
+                )
             }
             NullNotAllowed { field, version } => {
-                write!(f, "{field} is null, but it is not nullable in version {version}")
+                write!(
+                    f,
+                    "{field} is null, but it is not nullable in version {version}"
+                )
             }
             StringTooLong(n) => write!(f, "string of {n} bytes is too long to be serialized"),
             TooLong(n) => write!(f, "{n} is too long to be serialized"),
@@ -376,7 +397,10 @@ impl fmt::Display for EncodeErrorKind {
             ),
             UnknownTagOrder(t) => write!(f, "unknown tagged field {t} is out of ascending order"),
             UnknownTagCollision(t) => {
-                write!(f, "attempted to use tag {t} as an undefined tag, but this version defines it")
+                write!(
+                    f,
+                    "attempted to use tag {t} as an undefined tag, but this version defines it"
+                )
             }
         }
     }

@@ -35,11 +35,14 @@ pub trait Message: Sized + Clone + Debug + Default + PartialEq + Wire {
     /// error names the field. On error `buf` may hold a partial message.
     fn encode(&self, buf: &mut BytesMut, version: i16) -> Result<(), EncodeError> {
         if !Self::VERSIONS.contains(version) {
-            return Err(EncodeError::new(EncodeErrorKind::UnsupportedVersion(version))
-                .in_message(Self::NAME, version));
+            return Err(
+                EncodeError::new(EncodeErrorKind::UnsupportedVersion(version))
+                    .in_message(Self::NAME, version),
+            );
         }
         buf.reserve(self.wire_len(version));
-        self.write(buf, version).map_err(|e| e.in_message(Self::NAME, version))
+        self.write(buf, version)
+            .map_err(|e| e.in_message(Self::NAME, version))
     }
 
     /// The exact number of bytes [`encode`](Message::encode) appends at `version`.
@@ -58,8 +61,10 @@ pub trait Message: Sized + Clone + Debug + Default + PartialEq + Wire {
     /// the message. Bytes after the message are left in `buf`.
     fn decode(buf: &mut Bytes, version: i16) -> Result<Self, DecodeError> {
         if !Self::VERSIONS.contains(version) {
-            return Err(DecodeError::new(DecodeErrorKind::UnsupportedVersion(version))
-                .in_message(Self::NAME, version));
+            return Err(
+                DecodeError::new(DecodeErrorKind::UnsupportedVersion(version))
+                    .in_message(Self::NAME, version),
+            );
         }
         Self::read(buf, version).map_err(|e| e.in_message(Self::NAME, version))
     }
@@ -68,8 +73,10 @@ pub trait Message: Sized + Clone + Debug + Default + PartialEq + Wire {
     fn decode_exact(mut buf: Bytes, version: i16) -> Result<Self, DecodeError> {
         let m = Self::decode(&mut buf, version)?;
         if buf.has_remaining() {
-            return Err(DecodeError::new(DecodeErrorKind::TrailingBytes(buf.remaining()))
-                .in_message(Self::NAME, version));
+            return Err(
+                DecodeError::new(DecodeErrorKind::TrailingBytes(buf.remaining()))
+                    .in_message(Self::NAME, version),
+            );
         }
         Ok(m)
     }

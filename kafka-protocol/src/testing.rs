@@ -82,9 +82,15 @@ fn round_trip<M: Message>(value: &M, version: i16, what: &str) -> Bytes {
         bytes.len() - input.len(),
         bytes.len()
     );
-    assert_eq!(&decoded, value, "{name} v{version} {what}: decoded value differs");
+    assert_eq!(
+        &decoded, value,
+        "{name} v{version} {what}: decoded value differs"
+    );
     let again = decoded.to_bytes(version).expect("re-encode");
-    assert_eq!(again, bytes, "{name} v{version} {what}: decode-encode is not byte-exact");
+    assert_eq!(
+        again, bytes,
+        "{name} v{version} {what}: decode-encode is not byte-exact"
+    );
     bytes
 }
 

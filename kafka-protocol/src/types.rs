@@ -167,14 +167,19 @@ impl fmt::Display for Uuid {
             bits += 8;
             while bits >= 6 {
                 bits -= 6;
-                if let (Some(slot), Some(&c)) = (out.get_mut(n), B64URL.get(((acc >> bits) & 63) as usize)) {
+                if let (Some(slot), Some(&c)) =
+                    (out.get_mut(n), B64URL.get(((acc >> bits) & 63) as usize))
+                {
                     *slot = c;
                 }
                 n += 1;
             }
         }
         if bits > 0
-            && let (Some(slot), Some(&c)) = (out.get_mut(n), B64URL.get(((acc << (6 - bits)) & 63) as usize))
+            && let (Some(slot), Some(&c)) = (
+                out.get_mut(n),
+                B64URL.get(((acc << (6 - bits)) & 63) as usize),
+            )
         {
             *slot = c;
         }
@@ -208,7 +213,11 @@ impl std::str::FromStr for Uuid {
                 acc &= (1 << bits) - 1;
             }
         }
-        if n == 16 && acc == 0 { Ok(Self(out)) } else { Err(ParseUuidError) }
+        if n == 16 && acc == 0 {
+            Ok(Self(out))
+        } else {
+            Err(ParseUuidError)
+        }
     }
 }
 
@@ -249,7 +258,10 @@ impl VersionRange {
 
     /// The versions both ranges have, if any.
     pub fn intersect(&self, other: &Self) -> Option<Self> {
-        let r = Self::new(self.lowest.max(other.lowest), self.highest.min(other.highest));
+        let r = Self::new(
+            self.lowest.max(other.lowest),
+            self.highest.min(other.highest),
+        );
         (r.lowest <= r.highest).then_some(r)
     }
 }

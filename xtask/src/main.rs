@@ -60,9 +60,16 @@ fn regen(args: &[String]) -> ExitCode {
             .collect::<Vec<_>>()
             .join(", ")
     );
-    println!("{:>4}  {:<32} {:<10} {:<9} note", "key", "api", "versions", "flexible");
+    println!(
+        "{:>4}  {:<32} {:<10} {:<9} note",
+        "key", "api", "versions", "flexible"
+    );
     for (key, name, versions, flexible, unstable) in &report.apis {
-        let note = if *unstable { "latest version unstable" } else { "" };
+        let note = if *unstable {
+            "latest version unstable"
+        } else {
+            ""
+        };
         println!("{key:>4}  {name:<32} {versions:<10} {flexible:<9} {note}");
     }
     println!(

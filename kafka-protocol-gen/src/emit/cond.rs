@@ -29,7 +29,10 @@ impl Cond {
         if inside == *ctx {
             return Cond::Always;
         }
-        let (clo, chi) = (ctx.lowest().unwrap_or(0), ctx.highest().unwrap_or(MAX_VERSION));
+        let (clo, chi) = (
+            ctx.lowest().unwrap_or(0),
+            ctx.highest().unwrap_or(MAX_VERSION),
+        );
         let parts: Vec<TokenStream> = inside
             .ranges()
             .iter()
@@ -67,6 +70,15 @@ impl Cond {
             Cond::Always => body,
             Cond::Never => TokenStream::new(),
             Cond::When(t) => quote!(if #t { #body }),
+        }
+    }
+
+    /// `body` run when the condition and `test` both hold.
+    pub fn and_guard(&self, test: TokenStream, body: TokenStream) -> TokenStream {
+        match self {
+            Cond::Always => quote!(if #test { #body }),
+            Cond::Never => TokenStream::new(),
+            Cond::When(t) => quote!(if #t && #test { #body }),
         }
     }
 

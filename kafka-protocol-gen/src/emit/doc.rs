@@ -89,7 +89,10 @@ pub fn struct_doc(msg: &Message, idx: usize) -> String {
         Some(v) => format!("flexible (KIP-482 tagged fields, compact lengths) from version {v}"),
         None => "never flexible".to_string(),
     };
-    let mut out = format!("`{}`: {what}.\n\nVersions {}; {flexible}.", msg.name, msg.valid);
+    let mut out = format!(
+        "`{}`: {what}.\n\nVersions {}; {flexible}.",
+        msg.name, msg.valid
+    );
     if msg.latest_unstable
         && let Some(h) = msg.valid.highest()
     {

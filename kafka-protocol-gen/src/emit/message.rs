@@ -123,6 +123,40 @@ fn contains_float(msg: &Message, ty: &Type, seen: &mut Vec<usize>) -> bool {
     }
 }
 
+/// An expression that is true when field `f` (as `self.x`) differs from its default.
+fn differs_from_default(msg: &Message, f: &Field) -> TokenStream {
+    let id = field_ident(f);
+    match (&f.default, f.is_optional()) {
+        (DefaultValue::Null, _) => quote!(self.#id.is_some()),
+        (DefaultValue::Bool(false), false) => quote!(self.#id),
+        (DefaultValue::Bool(true), false) => quote!(!self.#id),
+        (DefaultValue::Empty, false)
+            if matches!(f.ty, Type::Array(_) | Type::Bytes | Type::Records) =>
+        {
+            quote!(!self.#id.is_empty())
+        }
+        _ => {
+            let dv = default_expr(msg, f);
+            quote!(self.#id != #dv)
+        }
+    }
+}
+
+/// Whether `Default` can be derived: every field's default is its type's.
+fn default_is_derivable(f: &Field) -> bool {
+    match (&f.default, f.is_optional()) {
+        (DefaultValue::Null, true) => true,
+        (_, true) => false,
+        (DefaultValue::Bool(b), _) => !b,
+        (DefaultValue::Int(i), _) => *i == 0,
+        (DefaultValue::Float(x), _) => *x == 0.0 && x.is_sign_positive(),
+        (DefaultValue::Str(s), _) => s.is_empty(),
+        (DefaultValue::Uuid(b), _) => b.iter().all(|&x| x == 0),
+        (DefaultValue::Empty, _) => true,
+        (DefaultValue::Null, false) => false,
+    }
+}
+
 /// Minimum wire size of one array element (Java requires count <= remaining).
 fn min_elem_len(ty: &Type, compact: bool) -> usize {
     match ty {
@@ -146,19 +180,31 @@ fn min_elem_len(ty: &Type, compact: bool) -> usize {
 
 // ---------------------------------------------------------------- decoding
 
+/// The reader function of a fixed-width primitive.
+fn primitive_reader(ty: &Type) -> Option<TokenStream> {
+    Some(match ty {
+        Type::Bool => quote!(crate::codec::read_bool),
+        Type::Int8 => quote!(crate::codec::read_i8),
+        Type::Int16 => quote!(crate::codec::read_i16),
+        Type::Uint16 => quote!(crate::codec::read_u16),
+        Type::Int32 => quote!(crate::codec::read_i32),
+        Type::Uint32 => quote!(crate::codec::read_u32),
+        Type::Int64 => quote!(crate::codec::read_i64),
+        Type::Float64 => quote!(crate::codec::read_f64),
+        Type::Uuid => quote!(crate::codec::read_uuid),
+        _ => return None,
+    })
+}
+
 /// Reads one non-null element of `ty` from reader `r`.
 fn read_elem(msg: &Message, ty: &Type, compact: &TokenStream, r: &Ident) -> TokenStream {
+    if let Some(f) = primitive_reader(ty) {
+        return quote!(#f(#r));
+    }
     match ty {
-        Type::Bool => quote!(crate::codec::read_bool(#r)),
-        Type::Int8 => quote!(crate::codec::read_i8(#r)),
-        Type::Int16 => quote!(crate::codec::read_i16(#r)),
-        Type::Uint16 => quote!(crate::codec::read_u16(#r)),
-        Type::Int32 => quote!(crate::codec::read_i32(#r)),
-        Type::Uint32 => quote!(crate::codec::read_u32(#r)),
-        Type::Int64 => quote!(crate::codec::read_i64(#r)),
-        Type::Float64 => quote!(crate::codec::read_f64(#r)),
-        Type::Uuid => quote!(crate::codec::read_uuid(#r)),
-        Type::String => quote!(crate::codec::read_string(#r, #compact).and_then(crate::codec::non_null)),
+        Type::String => {
+            quote!(crate::codec::read_string(#r, #compact).and_then(crate::codec::non_null))
+        }
         Type::Bytes | Type::Records => {
             quote!(crate::codec::read_bytes(#r, #compact).and_then(crate::codec::non_null))
         }
@@ -170,24 +216,38 @@ fn read_elem(msg: &Message, ty: &Type, compact: &TokenStream, r: &Ident) -> Toke
             let n = read_nullable(msg, &Type::Array(inner.clone()), compact, r, false);
             quote!(#n.and_then(crate::codec::non_null))
         }
+        // Fixed-width types were handled above.
+        _ => quote!(),
     }
 }
 
 /// Reads a possibly-null value: `Result<Option<T>>` for nullable kinds.
-fn read_nullable(msg: &Message, ty: &Type, compact: &TokenStream, r: &Ident, tagged: bool) -> TokenStream {
+fn read_nullable(
+    msg: &Message,
+    ty: &Type,
+    compact: &TokenStream,
+    r: &Ident,
+    tagged: bool,
+) -> TokenStream {
     match ty {
         Type::String => quote!(crate::codec::read_string(#r, #compact)),
         Type::Bytes | Type::Records => quote!(crate::codec::read_bytes(#r, #compact)),
         Type::Array(inner) => {
             let min = min_elem_len(inner, false);
             let min_c = min_elem_len(inner, true);
-            let elem = read_elem(msg, inner, compact, &format_ident!("r"));
+            let elem = match primitive_reader(inner) {
+                Some(f) => f,
+                None => {
+                    let e = read_elem(msg, inner, compact, &format_ident!("r"));
+                    quote!(|r| #e)
+                }
+            };
             let min_expr = if min == min_c {
                 quote!(#min)
             } else {
                 quote!(if #compact { #min_c } else { #min })
             };
-            quote!(crate::codec::read_array(#r, #compact, #min_expr, |r| #elem))
+            quote!(crate::codec::read_array(#r, #compact, #min_expr, #elem))
         }
         Type::Struct(i) => {
             let id = struct_ident(msg, *i);
@@ -238,24 +298,36 @@ fn read_field(msg: &Message, f: &Field, ctx: &VersionSet, r: &Ident, tagged: boo
 
 // ---------------------------------------------------------------- encoding
 
-/// Writing one non-null value `v` (an expression of type `&T`): the
-/// expression, and whether it is a `Result` (else it is `()`).
-fn write_elem(msg: &Message, ty: &Type, v: &TokenStream, compact: &TokenStream) -> (TokenStream, bool) {
+/// Writing one non-null value: `val` is the value (for `Copy` types), `v` a
+/// reference to it. Returns the expression and whether it is a `Result`.
+fn write_elem(
+    msg: &Message,
+    ty: &Type,
+    val: &TokenStream,
+    v: &TokenStream,
+    compact: &TokenStream,
+) -> (TokenStream, bool) {
     let e = match ty {
-        Type::Bool => quote!(crate::codec::write_bool(w, *#v)),
-        Type::Int8 => quote!(crate::codec::write_i8(w, *#v)),
-        Type::Int16 => quote!(crate::codec::write_i16(w, *#v)),
-        Type::Uint16 => quote!(crate::codec::write_u16(w, *#v)),
-        Type::Int32 => quote!(crate::codec::write_i32(w, *#v)),
-        Type::Uint32 => quote!(crate::codec::write_u32(w, *#v)),
-        Type::Int64 => quote!(crate::codec::write_i64(w, *#v)),
-        Type::Float64 => quote!(crate::codec::write_f64(w, *#v)),
+        Type::Bool => quote!(crate::codec::write_bool(w, #val)),
+        Type::Int8 => quote!(crate::codec::write_i8(w, #val)),
+        Type::Int16 => quote!(crate::codec::write_i16(w, #val)),
+        Type::Uint16 => quote!(crate::codec::write_u16(w, #val)),
+        Type::Int32 => quote!(crate::codec::write_i32(w, #val)),
+        Type::Uint32 => quote!(crate::codec::write_u32(w, #val)),
+        Type::Int64 => quote!(crate::codec::write_i64(w, #val)),
+        Type::Float64 => quote!(crate::codec::write_f64(w, #val)),
         Type::Uuid => quote!(crate::codec::write_uuid(w, #v)),
         Type::String => {
-            return (quote!(crate::codec::write_string(w, ::core::option::Option::Some(#v), #compact)), true);
+            return (
+                quote!(crate::codec::write_string(w, ::core::option::Option::Some(#v), #compact)),
+                true,
+            );
         }
         Type::Bytes | Type::Records => {
-            return (quote!(crate::codec::write_bytes(w, ::core::option::Option::Some(#v), #compact)), true);
+            return (
+                quote!(crate::codec::write_bytes(w, ::core::option::Option::Some(#v), #compact)),
+                true,
+            );
         }
         Type::Struct(_) => return (quote!(crate::codec::Wire::write(#v, w, version)), true),
         Type::Array(inner) => {
@@ -271,7 +343,7 @@ fn write_elem(msg: &Message, ty: &Type, v: &TokenStream, compact: &TokenStream) 
 
 /// The body of the closure writing one array element `e`.
 fn elem_closure_body(msg: &Message, inner: &Type, compact: &TokenStream) -> TokenStream {
-    let (e, fallible) = write_elem(msg, inner, &quote!(e), compact);
+    let (e, fallible) = write_elem(msg, inner, &quote!(*e), &quote!(e), compact);
     if fallible { e } else { quote!({ #e; Ok(()) }) }
 }
 
@@ -285,12 +357,14 @@ fn stmt(e: TokenStream, fallible: bool, name: &str) -> TokenStream {
 }
 
 /// An expression of the wire length of one non-null value `v` (type `&T`).
-fn len_elem(msg: &Message, ty: &Type, v: &TokenStream, compact: &TokenStream) -> TokenStream {
+fn len_elem(ty: &Type, v: &TokenStream, compact: &TokenStream) -> TokenStream {
     if let Some(n) = ty.fixed_width() {
         return quote!(#n);
     }
     match ty {
-        Type::String => quote!(crate::codec::string_len(::core::option::Option::Some(#v), #compact)),
+        Type::String => {
+            quote!(crate::codec::string_len(::core::option::Option::Some(#v), #compact))
+        }
         Type::Bytes | Type::Records => {
             quote!(crate::codec::bytes_len(::core::option::Option::Some(#v), #compact))
         }
@@ -299,7 +373,7 @@ fn len_elem(msg: &Message, ty: &Type, v: &TokenStream, compact: &TokenStream) ->
             if let Some(width) = inner.fixed_width() {
                 return quote!(crate::codec::fixed_array_len(::core::option::Option::Some(#v), #compact, #width));
             }
-            let e = len_elem(msg, inner, &quote!(e), compact);
+            let e = len_elem(inner, &quote!(e), compact);
             quote!(crate::codec::array_len(::core::option::Option::Some(#v), #compact, |e| #e))
         }
         _ => quote!(0usize),
@@ -312,7 +386,7 @@ fn write_field(msg: &Message, f: &Field, ctx: &VersionSet, tagged: bool) -> Toke
     let name = &f.name;
     let compact = Cond::new(&f.compact, ctx).expr();
     if !f.is_optional() {
-        let (e, fallible) = write_elem(msg, &f.ty, &quote!(&self.#id), &compact);
+        let (e, fallible) = write_elem(msg, &f.ty, &quote!(self.#id), &quote!(&self.#id), &compact);
         return stmt(e, fallible, name);
     }
     let nullable = Cond::new(&f.nullable, ctx);
@@ -326,10 +400,16 @@ fn write_field(msg: &Message, f: &Field, ctx: &VersionSet, tagged: bool) -> Toke
         },
     };
     let body = match &f.ty {
-        Type::String => stmt(quote!(crate::codec::write_string(w, self.#id.as_ref(), #compact)), true, name),
-        Type::Bytes | Type::Records => {
-            stmt(quote!(crate::codec::write_bytes(w, self.#id.as_ref(), #compact)), true, name)
-        }
+        Type::String => stmt(
+            quote!(crate::codec::write_string(w, self.#id.as_ref(), #compact)),
+            true,
+            name,
+        ),
+        Type::Bytes | Type::Records => stmt(
+            quote!(crate::codec::write_bytes(w, self.#id.as_ref(), #compact)),
+            true,
+            name,
+        ),
         Type::Array(inner) => {
             let body = elem_closure_body(msg, inner, &compact);
             stmt(
@@ -359,11 +439,11 @@ fn write_field(msg: &Message, f: &Field, ctx: &VersionSet, tagged: bool) -> Toke
 }
 
 /// The wire length of field `f` in a version set `ctx` where it is present.
-fn len_field(msg: &Message, f: &Field, ctx: &VersionSet, tagged: bool) -> TokenStream {
+fn len_field(f: &Field, ctx: &VersionSet) -> TokenStream {
     let id = field_ident(f);
     let compact = Cond::new(&f.compact, ctx).expr();
     if !f.is_optional() {
-        return len_elem(msg, &f.ty, &quote!(&self.#id), &compact);
+        return len_elem(&f.ty, &quote!(&self.#id), &compact);
     }
     let nullable = Cond::new(&f.nullable, ctx);
     match &f.ty {
@@ -373,7 +453,7 @@ fn len_field(msg: &Message, f: &Field, ctx: &VersionSet, tagged: bool) -> TokenS
             if let Some(width) = inner.fixed_width() {
                 return quote!(crate::codec::fixed_array_len(self.#id.as_ref(), #compact, #width));
             }
-            let e = len_elem(msg, inner, &quote!(e), &compact);
+            let e = len_elem(inner, &quote!(e), &compact);
             quote!(crate::codec::array_len(self.#id.as_ref(), #compact, |e| #e))
         }
         Type::Struct(_) => {
@@ -382,7 +462,6 @@ fn len_field(msg: &Message, f: &Field, ctx: &VersionSet, tagged: bool) -> TokenS
                 Cond::Never => quote!(0usize),
                 Cond::When(t) => quote!(usize::from(#t)),
             };
-            let _ = tagged;
             quote!(#marker + self.#id.as_ref().map_or(0, |v| crate::codec::Wire::wire_len(v, version)))
         }
         _ => quote!(0usize),
@@ -424,16 +503,25 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         defaults.push(quote!(unknown_tagged_fields: ::std::vec::Vec::new(),));
     }
     let eq = if derive_eq { quote!(, Eq) } else { quote!() };
-    out.extend(quote! {
-        #struct_doc
-        #[derive(Debug, Clone, PartialEq #eq)]
-        #[non_exhaustive]
-        pub struct #id { #(#decls)* }
+    if s.fields.iter().all(default_is_derivable) {
+        out.extend(quote! {
+            #struct_doc
+            #[derive(Debug, Clone, Default, PartialEq #eq)]
+            #[non_exhaustive]
+            pub struct #id { #(#decls)* }
+        });
+    } else {
+        out.extend(quote! {
+            #struct_doc
+            #[derive(Debug, Clone, PartialEq #eq)]
+            #[non_exhaustive]
+            pub struct #id { #(#decls)* }
 
-        impl ::core::default::Default for #id {
-            fn default() -> Self { Self { #(#defaults)* } }
-        }
-    });
+            impl ::core::default::Default for #id {
+                fn default() -> Self { Self { #(#defaults)* } }
+            }
+        });
+    }
 
     // Encoding, length and decoding.
     let mut writes = Vec::new();
@@ -449,25 +537,26 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         let present = Cond::new(&mandatory, ctx);
         // Write and length where present and untagged.
         writes.push(present.guard(write_field(msg, f, &mandatory, false)));
-        let l = len_field(msg, f, &mandatory, false);
+        let l = len_field(f, &mandatory);
         lens.push(present.guard(quote!(n += #l;)));
         // A value the version cannot carry.
         let absent = Cond::new(&ctx.subtract(&f.versions), ctx);
         if !f.ignorable && !absent.is_never() {
-            let dv = default_expr(msg, f);
-            let test = match &absent {
-                Cond::When(t) => quote!(#t && self.#fid != #dv),
-                _ => quote!(self.#fid != #dv),
-            };
-            writes.push(quote! {
-                if #test { return Err(crate::EncodeError::non_default(#name, version)); }
-            });
+            let test = differs_from_default(msg, f);
+            writes.push(absent.and_guard(
+                test,
+                quote!(return Err(crate::EncodeError::non_default(#name, version));),
+            ));
         }
         // Read.
         let read = read_field(msg, f, &mandatory, &r, false);
         let dv = default_expr(msg, f);
         let tagged_somewhere = !f.tagged.intersect(ctx).is_empty();
-        let mutability = if tagged_somewhere { quote!(mut) } else { quote!() };
+        let mutability = if tagged_somewhere {
+            quote!(mut)
+        } else {
+            quote!()
+        };
         let init = match &present {
             Cond::Always => read,
             Cond::Never => dv,
@@ -481,28 +570,35 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
     if has_tags {
         let flex = Cond::new(&msg.flexible, ctx);
         let fctx = msg.flexible.intersect(ctx);
-        let mut tagged: Vec<&Field> = s.fields.iter().filter(|f| !f.tagged.intersect(ctx).is_empty()).collect();
+        let mut tagged: Vec<&Field> = s
+            .fields
+            .iter()
+            .filter(|f| !f.tagged.intersect(ctx).is_empty())
+            .collect();
         tagged.sort_by_key(|f| f.tag);
-        let count_mut = if tagged.is_empty() { quote!() } else { quote!(mut) };
+        let count_mut = if tagged.is_empty() {
+            quote!()
+        } else {
+            quote!(mut)
+        };
         let mut count = Vec::new();
         let mut body_len = Vec::new();
         let mut body_write = Vec::new();
         let mut arms = Vec::new();
         let mut free = Vec::new();
         for f in &tagged {
-            let fid = field_ident(f);
             let local = local_ident(f);
             let name = &f.name;
             let tset = f.tagged.intersect(ctx);
             // The tag section exists only in flexible versions: judge the tag there.
             let tc = Cond::new(&tset, &fctx);
             let tag = f.tag.unwrap_or_default();
-            let dv = default_expr(msg, f);
+            let differs = differs_from_default(msg, f);
             let cond = match &tc {
-                Cond::When(t) => quote!(#t && self.#fid != #dv),
-                _ => quote!(self.#fid != #dv),
+                Cond::When(t) => quote!(#t && #differs),
+                _ => differs,
             };
-            let len = len_field(msg, f, &tset, true);
+            let len = len_field(f, &tset);
             let write = write_field(msg, f, &tset, true);
             count.push(quote!(if #cond { count += 1; }));
             body_len.push(quote! {
@@ -516,7 +612,9 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
                     #write
                 }
             });
-            free.push(tc.guard(quote!(crate::codec::check_tag_free(&self.unknown_tagged_fields, #tag)?;)));
+            // Kafka rejects a known tag in a version where it is not valid, so an
+            // unknown field may not use any tag the struct defines in any version.
+            free.push(quote!(crate::codec::check_tag_free(&self.unknown_tagged_fields, #tag)?;));
             let read = read_field(msg, f, &tset, &format_ident!("r"), true);
             let set = quote! {{
                 let r = &mut sub;
@@ -534,11 +632,15 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
                 arms.push(quote!(#tag => return Err(crate::DecodeError::tag_not_valid(#tag, version).at(#name)),));
             }
         }
-        let push_unknown = quote!(unknown_tagged_fields.push(crate::RawTaggedField { tag, data: sub }));
+        let push_unknown =
+            quote!(unknown_tagged_fields.push(crate::RawTaggedField { tag, data: sub }));
         let (dispatch, sub_mut) = if arms.is_empty() {
             (quote!(#push_unknown;), quote!())
         } else {
-            (quote!(match tag { #(#arms)* _ => #push_unknown, }), quote!(mut))
+            (
+                quote!(match tag { #(#arms)* _ => #push_unknown, }),
+                quote!(mut),
+            )
         };
         writes.push(flex.guard(quote! {
             crate::codec::check_unknown_order(&self.unknown_tagged_fields)?;
@@ -551,18 +653,21 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
             crate::codec::write_unknown_until(w, &self.unknown_tagged_fields, &mut next_unknown, u32::MAX);
         }));
         let not_flex = Cond::new(&ctx.subtract(&msg.flexible), ctx);
-        writes.push(not_flex.guard(quote! {
-            if !self.unknown_tagged_fields.is_empty() {
-                return Err(crate::EncodeError::tagged_fields_unsupported(version));
-            }
-        }));
+        writes.push(not_flex.and_guard(
+            quote!(!self.unknown_tagged_fields.is_empty()),
+            quote!(return Err(crate::EncodeError::tagged_fields_unsupported(version));),
+        ));
         lens.push(flex.guard(quote! {
             let #count_mut count = self.unknown_tagged_fields.len();
             #(#count)*
             n += crate::codec::uvarint_len_usize(count) + crate::codec::unknown_len(&self.unknown_tagged_fields);
             #(#body_len)*
         }));
-        let unknown_mut = if flex.is_never() { quote!() } else { quote!(mut) };
+        let unknown_mut = if flex.is_never() {
+            quote!()
+        } else {
+            quote!(mut)
+        };
         reads.push(quote!(let #unknown_mut unknown_tagged_fields = ::std::vec::Vec::new();));
         reads.push(flex.guard(quote! {
             let count = crate::codec::read_tag_count(r)?;
@@ -575,7 +680,11 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         locals.push(quote!(unknown_tagged_fields,));
     }
 
-    let lens_mut = if lens.iter().all(|l| l.is_empty()) { quote!() } else { quote!(mut) };
+    let lens_mut = if lens.iter().all(|l| l.is_empty()) {
+        quote!()
+    } else {
+        quote!(mut)
+    };
     let version_used_w = quote!(let _ = version;);
     out.extend(quote! {
         impl crate::codec::Wire for #id {
@@ -617,11 +726,14 @@ fn emit_populate(msg: &Message, idx: usize, out: &mut TokenStream) {
     }
     if !msg.flexible.intersect(ctx).is_empty() {
         let flex = Cond::new(&msg.flexible, ctx);
-        sets.push(flex.guard(quote!(value.unknown_tagged_fields = crate::testing::unknown_tags();)));
+        sets.push(
+            flex.guard(quote!(value.unknown_tagged_fields = crate::testing::unknown_tags();)),
+        );
     }
     out.extend(quote! {
         #[cfg(test)]
         impl crate::testing::Populate for #id {
+            #[allow(clippy::field_reassign_with_default)]
             fn populated(version: i16) -> Self {
                 let _ = version;
                 #[allow(unused_mut)]
@@ -635,12 +747,21 @@ fn emit_populate(msg: &Message, idx: usize, out: &mut TokenStream) {
 
 fn populate_value(msg: &Message, ty: &Type, default: &TokenStream, optional: bool) -> TokenStream {
     let plain = match ty {
-        Type::Bool | Type::Int8 | Type::Int16 | Type::Uint16 | Type::Int32 | Type::Uint32
-        | Type::Int64 | Type::Float64 | Type::Uuid => {
+        Type::Bool
+        | Type::Int8
+        | Type::Int16
+        | Type::Uint16
+        | Type::Int32
+        | Type::Uint32
+        | Type::Int64
+        | Type::Float64
+        | Type::Uuid => {
             return quote!(crate::testing::NonDefault::non_default(#default));
         }
         Type::String => quote!(crate::ByteString::from_static("populated ✓")),
-        Type::Bytes | Type::Records => quote!(::bytes::Bytes::from_static(b"\x00\x01\x02populated")),
+        Type::Bytes | Type::Records => {
+            quote!(::bytes::Bytes::from_static(b"\x00\x01\x02populated"))
+        }
         Type::Struct(i) => {
             let id = struct_ident(msg, *i);
             quote!(<#id as crate::testing::Populate>::populated(version))
