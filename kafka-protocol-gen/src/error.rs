@@ -127,7 +127,8 @@ pub enum ErrorKind {
     CommonStructRedefined(String),
     /// A struct type referenced but never defined.
     UnknownStruct(String),
-    /// A struct name that does not start with an upper-case letter.
+    /// A struct (or message) name that does not start with an upper-case
+    /// letter or has characters other than letters and digits.
     BadStructName(String),
     /// A field whose versions have nothing in common with its parent's.
     NoCommonVersions {
@@ -248,7 +249,10 @@ impl fmt::Display for ErrorKind {
                 )
             }
             UnknownStruct(n) => write!(f, "unable to locate a specification for the structure {n}"),
-            BadStructName(n) => write!(f, "struct name {n:?} must start with an upper-case letter"),
+            BadStructName(n) => write!(
+                f,
+                "struct name {n:?} must start with an upper-case letter and contain only letters and digits"
+            ),
             NoCommonVersions { field, parent } => write!(
                 f,
                 "version ranges {field} and {parent} have no versions in common"

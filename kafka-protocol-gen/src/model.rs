@@ -262,10 +262,18 @@ const RUST_KEYWORDS: &[&str] = &[
     "override", "priv", "typeof", "unsized", "virtual", "yield",
 ];
 
-/// The Rust identifier for a field name: snake case, keywords as raw identifiers.
+/// Keywords that cannot be raw identifiers (`r#self` is not valid Rust).
+const NON_RAW_KEYWORDS: &[&str] = &["self", "super", "crate"];
+
+/// The Rust identifier for a field name: snake case, keywords as raw
+/// identifiers, and `self_`, `super_`, `crate_` for the keywords that cannot be
+/// raw. (Schema field names have no underscores, so a trailing one cannot
+/// collide with another field.)
 pub fn field_ident(name: &str) -> String {
     let snake = to_snake_case(name);
-    if RUST_KEYWORDS.contains(&snake.as_str()) {
+    if NON_RAW_KEYWORDS.contains(&snake.as_str()) {
+        format!("{snake}_")
+    } else if RUST_KEYWORDS.contains(&snake.as_str()) {
         format!("r#{snake}")
     } else {
         snake
@@ -285,6 +293,12 @@ fn valid_field_name(name: &str) -> bool {
     let mut chars = name.chars();
     matches!(chars.next(), Some(c) if c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric())
+}
+
+/// A struct name: upper-case first, then letters and digits (the shape a field
+/// `type` must have to name a struct, so it is also a valid Rust type name).
+fn valid_struct_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_uppercase()) && valid_field_name(name)
 }
 
 struct Ctx<'a> {
@@ -398,15 +412,19 @@ pub fn build_message(file: &str, release: &str, spec: &MessageSpec) -> Result<Me
         MessageKind::Response => spec.name.ends_with("Response"),
         _ => true,
     };
-    if !suffix_ok || !spec.name.starts_with(|c: char| c.is_ascii_uppercase()) {
+    if !suffix_ok {
         return Err(ctx.err("", ErrorKind::BadApiName(spec.name.clone())));
+    }
+    // The name is the root struct's type name (and Java's class name).
+    if !valid_struct_name(&spec.name) {
+        return Err(ctx.err("", ErrorKind::BadStructName(spec.name.clone())));
     }
     ctx.flexible = flexible.clone();
     ctx.valid = valid.clone();
 
     // Common structs get their indices first, so fields can refer to them in any order.
     for cs in spec.common_structs.iter().flatten() {
-        if !cs.name.starts_with(|c: char| c.is_ascii_uppercase()) {
+        if !valid_struct_name(&cs.name) {
             return Err(ctx.err(&cs.name, ErrorKind::BadStructName(cs.name.clone())));
         }
         if !ctx.names.insert(cs.name.clone()) {
@@ -927,10 +945,14 @@ fn parse_default(
             if text.is_empty() {
                 return Ok(DefaultValue::Float(0.0));
             }
+            // Only finite numbers: the codec has no literal for NaN or infinity
+            // (and Rust's parser takes spellings Java's does not, like "inf").
             text.trim()
                 .parse::<f64>()
+                .ok()
+                .filter(|x| x.is_finite())
                 .map(DefaultValue::Float)
-                .map_err(|_| bad())
+                .ok_or_else(bad)
         }
         Type::Uuid => {
             if text.is_empty() {

@@ -33,8 +33,9 @@ pub struct MessageSpec {
     /// `latestVersionUnstable`.
     #[serde(default, deserialize_with = "loose_opt_bool")]
     pub latest_version_unstable: Option<bool>,
-    /// `listeners` (a single string is accepted as a one-element list).
-    #[serde(default, deserialize_with = "one_or_many")]
+    /// `listeners` (a single string is accepted as a one-element list); each
+    /// must be one of Kafka's `RequestListenerType` values.
+    #[serde(default, deserialize_with = "listeners")]
     pub listeners: Option<Vec<String>>,
     /// `fields`.
     #[serde(default)]
@@ -179,6 +180,23 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D
         OneOrMany::One(s) => vec![s.into_string()],
         OneOrMany::Many(v) => v.into_iter().map(Scalar::into_string).collect(),
     }))
+}
+
+/// Kafka's `RequestListenerType` JSON values (Jackson rejects any other).
+const LISTENERS: &[&str] = &["zkBroker", "broker", "controller"];
+
+fn listeners<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Vec<String>>, D::Error> {
+    let list = one_or_many(d)?;
+    if let Some(bad) = list
+        .iter()
+        .flatten()
+        .find(|l| !LISTENERS.contains(&l.as_str()))
+    {
+        return Err(de::Error::custom(format!(
+            "unknown listener {bad:?}, expected one of {LISTENERS:?}"
+        )));
+    }
+    Ok(list)
 }
 
 /// Parses one schema file's text (comments allowed).
