@@ -68,6 +68,7 @@ mod imp {
 
     use super::{Compression, CorruptKind, check_len, initial_capacity};
     use crate::Error;
+    use crate::sink::ZeroedOut;
 
     /// The LZ4 frame magic number (little-endian on the wire).
     const MAGIC: u32 = 0x184D_2204;
@@ -209,7 +210,7 @@ mod imp {
         limit: usize,
         legacy_hc: bool,
     ) -> Result<Vec<u8>, Error> {
-        let mut out = Vec::with_capacity(initial_capacity(input.len(), limit));
+        let mut out = ZeroedOut::new(initial_capacity(input.len(), limit));
         let mut r = Reader(input);
         let mut frames = 0usize;
         loop {
@@ -230,14 +231,14 @@ mod imp {
             }
             frames += 1;
             if r.0.is_empty() {
-                return Ok(out);
+                return Ok(out.into_vec());
             }
         }
     }
 
     fn decode_frame(
         r: &mut Reader<'_>,
-        out: &mut Vec<u8>,
+        out: &mut ZeroedOut,
         limit: usize,
         legacy_hc: bool,
     ) -> Result<(), Error> {
@@ -302,14 +303,14 @@ mod imp {
             }
             if stored {
                 check_len(out.len().saturating_add(size), limit)?;
-                out.extend_from_slice(block);
+                out.extend_from_slice(block, limit);
             } else {
                 decode_block(block, out, frame_start, independent, max_block, limit)?;
             }
         }
         if content_checksum {
             let sum = r.u32_le()?;
-            if xxh32(out.get(frame_start..).unwrap_or_default(), 0) != sum {
+            if xxh32(out.filled().get(frame_start..).unwrap_or_default(), 0) != sum {
                 return Err(corrupt(CorruptKind::BadChecksum));
             }
         }
@@ -326,7 +327,7 @@ mod imp {
     /// expand to, and what is left under `limit`.
     fn decode_block(
         block: &[u8],
-        out: &mut Vec<u8>,
+        out: &mut ZeroedOut,
         frame_start: usize,
         independent: bool,
         max_block: usize,
@@ -334,12 +335,11 @@ mod imp {
     ) -> Result<(), Error> {
         use lz4_flex::block::DecompressError;
 
-        let start = out.len();
-        let left = limit.saturating_sub(start);
+        let left = limit.saturating_sub(out.len());
         let natural = max_block.min(max_block_expansion(block.len()));
         let room = natural.min(left);
-        out.resize(start + room, 0);
-        let (prev, dst) = out.split_at_mut(start);
+        let (prev, spare) = out.split_spare(room, limit);
+        let dst = spare.get_mut(..room).unwrap_or_default();
         let result = if independent {
             lz4_flex::block::decompress_into(block, dst)
         } else {
@@ -351,19 +351,16 @@ mod imp {
         };
         match result {
             Ok(n) => {
-                out.truncate(start + n);
+                // Only dst[..n] is output; the rest of the spare room just
+                // has to stay initialised, which it does whatever it holds.
+                out.advance(n);
                 Ok(())
             }
-            Err(e) => {
-                out.truncate(start);
-                match e {
-                    DecompressError::OutputTooSmall { .. } if room < natural => {
-                        Err(Error::OutputLimitExceeded { limit })
-                    }
-                    DecompressError::OutputTooSmall { .. } => Err(corrupt(CorruptKind::BadLength)),
-                    _ => Err(corrupt(CorruptKind::BadData)),
-                }
+            Err(DecompressError::OutputTooSmall { .. }) if room < natural => {
+                Err(Error::OutputLimitExceeded { limit })
             }
+            Err(DecompressError::OutputTooSmall { .. }) => Err(corrupt(CorruptKind::BadLength)),
+            Err(_) => Err(corrupt(CorruptKind::BadData)),
         }
     }
 }

@@ -79,8 +79,10 @@ pub(crate) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
         Layout::Xerial => decompress_xerial(input, limit),
         Layout::Framed => decompress_framed(input, limit),
         Layout::Raw => {
-            let mut out = Vec::new();
-            decompress_raw_into(input, limit, &mut out)?;
+            let len = claimed_len(input)?;
+            check_len(len, limit)?;
+            let mut out = vec![0; len];
+            decode_raw(&mut snap::raw::Decoder::new(), input, &mut out)?;
             Ok(out)
         }
     }
@@ -90,31 +92,22 @@ fn corrupt(kind: CorruptKind) -> Error {
     Error::corrupt(Compression::SNAPPY, kind)
 }
 
-/// Decompresses one raw block, appending to `out`; `out.len() + decoded`
-/// must stay within `limit`.
-pub(crate) fn decompress_raw_into(
-    block: &[u8],
-    limit: usize,
-    out: &mut Vec<u8>,
-) -> Result<(), Error> {
+/// The length a raw block's header claims, refused if the block could not
+/// possibly expand that far.
+fn claimed_len(block: &[u8]) -> Result<usize, Error> {
     let claimed = snap::raw::decompress_len(block).map_err(map_snap)?;
     if claimed > max_raw_expansion(block.len()) {
         return Err(corrupt(CorruptKind::BadLength));
     }
-    check_len(out.len().saturating_add(claimed), limit)?;
-    let start = out.len();
-    out.resize(start + claimed, 0);
-    let dst = out.get_mut(start..).unwrap_or_default();
-    match snap::raw::Decoder::new().decompress(block, dst) {
-        Ok(n) if n == claimed => Ok(()),
-        Ok(_) => {
-            out.truncate(start);
-            Err(corrupt(CorruptKind::BadLength))
-        }
-        Err(e) => {
-            out.truncate(start);
-            Err(map_snap(e))
-        }
+    Ok(claimed)
+}
+
+/// Decodes a raw block into `dst`, which is exactly its claimed length.
+fn decode_raw(dec: &mut snap::raw::Decoder, block: &[u8], dst: &mut [u8]) -> Result<(), Error> {
+    match dec.decompress(block, dst) {
+        Ok(n) if n == dst.len() => Ok(()),
+        Ok(_) => Err(corrupt(CorruptKind::BadLength)),
+        Err(e) => Err(map_snap(e)),
     }
 }
 
@@ -133,36 +126,59 @@ fn map_snap(e: snap::Error) -> Error {
     })
 }
 
-/// snappy-java's framing: a 16-byte header, then blocks each prefixed by a
-/// big-endian `i32` length. Like snappy-java, a second header where a block
-/// length is expected starts a concatenated stream.
-fn decompress_xerial(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
-    if input.len() < XERIAL_HEADER_LEN {
+/// The next block of a xerial stream (after its header), or `None` at the
+/// end. Like snappy-java, a second stream header where a block length is
+/// expected starts a concatenated stream and is skipped.
+fn next_xerial_block<'a>(rest: &mut &'a [u8]) -> Result<Option<&'a [u8]>, Error> {
+    while rest.starts_with(&XERIAL_MAGIC) {
+        *rest = rest
+            .get(XERIAL_HEADER_LEN..)
+            .ok_or(corrupt(CorruptKind::Truncated))?;
+    }
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    let (len, tail) = rest
+        .split_first_chunk::<4>()
+        .ok_or(corrupt(CorruptKind::Truncated))?;
+    let len =
+        usize::try_from(i32::from_be_bytes(*len)).map_err(|_| corrupt(CorruptKind::BadLength))?;
+    if len == 0 {
+        return Err(corrupt(CorruptKind::BadLength));
+    }
+    if tail.len() < len {
         return Err(corrupt(CorruptKind::Truncated));
     }
-    let mut out = Vec::with_capacity(initial_capacity(input.len(), limit));
-    let mut rest = input.get(XERIAL_HEADER_LEN..).unwrap_or_default();
-    while !rest.is_empty() {
-        if rest.starts_with(&XERIAL_MAGIC) {
-            rest = rest
-                .get(XERIAL_HEADER_LEN..)
-                .ok_or(corrupt(CorruptKind::Truncated))?;
-            continue;
-        }
-        let (len, tail) = rest
-            .split_first_chunk::<4>()
-            .ok_or(corrupt(CorruptKind::Truncated))?;
-        let len = usize::try_from(i32::from_be_bytes(*len))
-            .map_err(|_| corrupt(CorruptKind::BadLength))?;
-        if len == 0 {
-            return Err(corrupt(CorruptKind::BadLength));
-        }
-        if tail.len() < len {
-            return Err(corrupt(CorruptKind::Truncated));
-        }
-        let (block, tail) = tail.split_at(len);
-        decompress_raw_into(block, limit, &mut out)?;
-        rest = tail;
+    let (block, tail) = tail.split_at(len);
+    *rest = tail;
+    Ok(Some(block))
+}
+
+/// snappy-java's framing: a 16-byte header, then blocks each prefixed by a
+/// big-endian `i32` length. A first pass checks the layout and adds up the
+/// blocks' claimed lengths (each bounded by what its bytes can expand to, the
+/// total by `limit`); the second decodes into one buffer of that size.
+fn decompress_xerial(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
+    let body = input
+        .get(XERIAL_HEADER_LEN..)
+        .ok_or(corrupt(CorruptKind::Truncated))?;
+    let mut total = 0usize;
+    let mut rest = body;
+    while let Some(block) = next_xerial_block(&mut rest)? {
+        total = total.saturating_add(claimed_len(block)?);
+        check_len(total, limit)?;
+    }
+    let mut out = vec![0; total];
+    let mut dec = snap::raw::Decoder::new();
+    let mut at = 0;
+    let mut rest = body;
+    while let Some(block) = next_xerial_block(&mut rest)? {
+        let end = at + claimed_len(block)?;
+        let dst = out
+            .get_mut(at..end)
+            .ok_or(corrupt(CorruptKind::BadLength))?;
+        decode_raw(&mut dec, block, dst)?;
+        at = end;
     }
     Ok(out)
 }
@@ -181,4 +197,84 @@ fn decompress_framed(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
         }
     })?;
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detect_tells_layouts_apart() {
+        let mut xerial = Vec::new();
+        compress_xerial(b"hello hello hello", &mut xerial);
+        assert_eq!(detect(&xerial), Layout::Xerial);
+        for n in 1..XERIAL_MAGIC.len() {
+            assert_eq!(detect(&XERIAL_MAGIC[..n]), Layout::Xerial, "prefix {n}");
+        }
+        assert_eq!(detect(&FRAMED_STREAM_ID), Layout::Framed);
+        // A partial stream identifier is a (broken) raw block, never framed.
+        assert_eq!(detect(&FRAMED_STREAM_ID[..4]), Layout::Raw);
+        assert_eq!(detect(&[]), Layout::Raw);
+        let mut raw = vec![0; snap::raw::max_compress_len(5)];
+        let n = snap::raw::Encoder::new()
+            .compress(b"hello", &mut raw)
+            .unwrap();
+        assert_eq!(detect(&raw[..n]), Layout::Raw);
+        // 0x82 followed by something other than 'S' is a raw varint.
+        assert_eq!(detect(&[0x82, 0x01, 0x00]), Layout::Raw);
+    }
+
+    /// Why the detection is sound: no valid raw block starts with the xerial
+    /// magic or the framing stream identifier.
+    #[test]
+    fn magic_numbers_are_not_valid_raw_blocks() {
+        let mut buf = vec![0u8; 1 << 20];
+        let mut dec = snap::raw::Decoder::new();
+        for prefix in [&XERIAL_MAGIC[..3], &XERIAL_MAGIC[..], &FRAMED_STREAM_ID[..]] {
+            // Whatever follows, the block is invalid.
+            for tail in [
+                &[][..],
+                &[0u8; 64][..],
+                &[0xffu8; 64][..],
+                b"anything at all",
+            ] {
+                let mut input = prefix.to_vec();
+                input.extend_from_slice(tail);
+                assert!(dec.decompress(&input, &mut buf).is_err(), "{input:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn xerial_blocks_are_32_kib() {
+        let data = vec![7u8; XERIAL_BLOCK * 2 + 5];
+        let mut out = Vec::new();
+        compress_xerial(&data, &mut out);
+        assert_eq!(out[..8], XERIAL_MAGIC);
+        assert_eq!(out[8..16], [0, 0, 0, 1, 0, 0, 0, 1]);
+        let mut rest = &out[16..];
+        let mut sizes = Vec::new();
+        while !rest.is_empty() {
+            let n = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+            sizes.push(snap::raw::decompress_len(&rest[4..4 + n]).unwrap());
+            rest = &rest[4 + n..];
+        }
+        assert_eq!(sizes, [XERIAL_BLOCK, XERIAL_BLOCK, 5]);
+    }
+
+    #[test]
+    fn raw_expansion_bound_holds_for_the_best_case() {
+        // Long runs are snappy's best case; the bound must admit them.
+        let zeros = vec![0u8; 1 << 20];
+        let mut raw = vec![0; snap::raw::max_compress_len(zeros.len())];
+        let n = snap::raw::Encoder::new()
+            .compress(&zeros, &mut raw)
+            .unwrap();
+        assert!(
+            zeros.len() <= max_raw_expansion(n),
+            "{} from {n}",
+            zeros.len()
+        );
+        assert_eq!(decompress(&raw[..n], zeros.len()).unwrap(), zeros);
+    }
 }

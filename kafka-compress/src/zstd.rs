@@ -52,11 +52,46 @@ fn starts_frame(rest: &[u8]) -> bool {
     }
 }
 
+/// The most output the fast path allocates up front on the word of a frame
+/// header: 64 times the input, or 1 MiB.
+fn trusted_content_size(input_len: usize) -> usize {
+    input_len.saturating_mul(64).max(1 << 20)
+}
+
+/// The fast path: an input that is exactly one frame declaring a modest
+/// content size is decoded in one call into a buffer of that size. Returns
+/// `None` when the path does not apply or the frame does not decode to its
+/// declared size; the streaming path then decides (and names the error).
+fn decompress_sized(input: &[u8], limit: usize) -> Result<Option<Vec<u8>>, Error> {
+    use zstd::zstd_safe;
+
+    let Ok(Some(size)) = zstd_safe::get_frame_content_size(input) else {
+        return Ok(None);
+    };
+    let size = usize::try_from(size).unwrap_or(usize::MAX);
+    if size > limit {
+        return Err(Error::OutputLimitExceeded { limit });
+    }
+    if size > trusted_content_size(input.len())
+        || zstd_safe::find_frame_compressed_size(input) != Ok(input.len())
+    {
+        return Ok(None);
+    }
+    let mut out = Vec::with_capacity(size);
+    match zstd_safe::DCtx::create().decompress(&mut out, input) {
+        Ok(n) if n == size => Ok(Some(out)),
+        _ => Ok(None),
+    }
+}
+
 /// Decompresses one or more frames (skippable frames are skipped), growing
 /// the output only as it is produced.
 pub(crate) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
     if input.is_empty() {
         return Err(corrupt(CorruptKind::Truncated));
+    }
+    if let Some(out) = decompress_sized(input, limit)? {
+        return Ok(out);
     }
     let mut dec = Decoder::new().map_err(|_| corrupt(CorruptKind::BadData))?;
     dec.set_parameter(DParameter::WindowLogMax(window_log_max(limit)))

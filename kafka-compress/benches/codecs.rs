@@ -1,0 +1,222 @@
+//! Throughput of `kafka-compress` against calling its backend libraries
+//! directly, per codec and level, on record-like payloads.
+//!
+//! Every benchmark id is `DIRECTION/CODEC-LEVEL/PAYLOAD/WHO`, where WHO is
+//! `crate` (this crate's `compress`/`decompress`) or `direct` (the backend
+//! called by hand to produce or read the same format, with no limit checks
+//! and the output size known in advance). Filter with a regex, e.g.
+//!
+//! ```sh
+//! cargo bench -p kafka-compress --bench codecs -- 'decompress/zstd-3/json-64K' \
+//!     --warm-up-time 1 --measurement-time 2
+//! ```
+
+// criterion_group! and criterion_main! generate undocumented public items.
+#![allow(missing_docs)]
+
+use std::hint::black_box;
+use std::io::{Read, Write};
+
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use kafka_compress::{Compression, compress, decompress};
+
+/// JSON-like records, as producers send them.
+fn json(len: usize) -> Vec<u8> {
+    let mut v = Vec::with_capacity(len + 200);
+    let mut x = 0x9E37_79B9_7F4A_7C15u64;
+    let mut i = 0u64;
+    while v.len() < len {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        let event = ["click", "view", "purchase", "scroll"][(x % 4) as usize];
+        let line = format!(
+            "{{\"id\":{i},\"ts\":{},\"user\":\"user-{}\",\"event\":\"{event}\",\"amount\":{}.{:02},\"tags\":[\"a{}\",\"b{}\"]}}\n",
+            1_700_000_000_000u64 + i * 17,
+            x % 5000,
+            x % 1000,
+            x % 100,
+            x % 13,
+            x % 7
+        );
+        v.extend_from_slice(line.as_bytes());
+        i += 1;
+    }
+    v.truncate(len);
+    v
+}
+
+/// Incompressible bytes (encrypted or already compressed values).
+fn random(len: usize) -> Vec<u8> {
+    let mut x = 0x243F_6A88_85A3_08D3u64;
+    (0..len)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x as u8
+        })
+        .collect()
+}
+
+// ---- the backends, called directly -------------------------------------
+
+fn gzip_direct_compress(level: u32, input: &[u8]) -> Vec<u8> {
+    let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::new(level));
+    e.write_all(input).unwrap();
+    e.finish().unwrap()
+}
+
+fn gzip_direct_decompress(input: &[u8], len: usize) -> Vec<u8> {
+    let mut out = Vec::with_capacity(len);
+    flate2::read::GzDecoder::new(input)
+        .read_to_end(&mut out)
+        .unwrap();
+    out
+}
+
+/// snappy-java's layout with `snap` by hand.
+fn snappy_direct_compress(input: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(snap::raw::max_compress_len(input.len()) + 64);
+    out.extend_from_slice(b"\x82SNAPPY\0\0\0\0\x01\0\0\0\x01");
+    let mut enc = snap::raw::Encoder::new();
+    let mut buf = vec![0; snap::raw::max_compress_len(32 * 1024)];
+    for chunk in input.chunks(32 * 1024) {
+        let n = enc.compress(chunk, &mut buf).unwrap();
+        out.extend_from_slice(&(n as u32).to_be_bytes());
+        out.extend_from_slice(&buf[..n]);
+    }
+    out
+}
+
+fn snappy_direct_decompress(input: &[u8], len: usize) -> Vec<u8> {
+    let mut out = vec![0; len];
+    let mut dec = snap::raw::Decoder::new();
+    let mut rest = &input[16..];
+    let mut at = 0;
+    while !rest.is_empty() {
+        let n = u32::from_be_bytes(rest[..4].try_into().unwrap()) as usize;
+        at += dec.decompress(&rest[4..4 + n], &mut out[at..]).unwrap();
+        rest = &rest[4 + n..];
+    }
+    out
+}
+
+/// LZ4 blocks of 64 KiB with `lz4_flex` (fast) or liblz4 (HC), no frame.
+fn lz4_direct_compress(level: i32, input: &[u8]) -> Vec<(usize, Vec<u8>)> {
+    input
+        .chunks(64 * 1024)
+        .map(|b| {
+            let c = if level == 9 {
+                lz4_flex::block::compress(b)
+            } else {
+                lz4::block::compress(
+                    b,
+                    Some(lz4::block::CompressionMode::HIGHCOMPRESSION(level)),
+                    false,
+                )
+                .unwrap()
+            };
+            (b.len(), c)
+        })
+        .collect()
+}
+
+fn lz4_direct_decompress(blocks: &[(usize, Vec<u8>)], len: usize) -> Vec<u8> {
+    let mut out = vec![0; len];
+    let mut at = 0;
+    for (n, b) in blocks {
+        at += lz4_flex::block::decompress_into(b, &mut out[at..at + n]).unwrap();
+    }
+    out
+}
+
+// ---- benchmarks ----------------------------------------------------------
+
+fn configs() -> Vec<(Compression, i32)> {
+    vec![
+        (Compression::GZIP, 1),
+        (Compression::GZIP, 6),
+        (Compression::SNAPPY, 0),
+        (Compression::LZ4, 9),
+        (Compression::LZ4, 1),
+        (Compression::ZSTD, 1),
+        (Compression::ZSTD, 3),
+    ]
+}
+
+fn payloads() -> Vec<(&'static str, Vec<u8>)> {
+    vec![
+        ("json-1K", json(1024)),
+        ("json-64K", json(64 * 1024)),
+        ("json-1M", json(1 << 20)),
+        ("random-1K", random(1024)),
+        ("random-64K", random(64 * 1024)),
+        ("random-1M", random(1 << 20)),
+    ]
+}
+
+fn level_of(codec: Compression, level: i32) -> Option<i32> {
+    (codec != Compression::SNAPPY).then_some(level)
+}
+
+fn bench_compress(c: &mut Criterion) {
+    for (codec, level) in configs() {
+        let mut g = c.benchmark_group(format!("compress/{codec}-{level}"));
+        for (name, data) in payloads() {
+            g.throughput(Throughput::Bytes(data.len() as u64));
+            g.bench_function(BenchmarkId::new(name, "crate"), |b| {
+                b.iter(|| {
+                    let mut out = Vec::new();
+                    compress(codec, level_of(codec, level), black_box(&data), &mut out).unwrap();
+                    out
+                })
+            });
+            g.bench_function(BenchmarkId::new(name, "direct"), |b| match codec {
+                Compression::GZIP => {
+                    b.iter(|| gzip_direct_compress(level as u32, black_box(&data)))
+                }
+                Compression::SNAPPY => b.iter(|| snappy_direct_compress(black_box(&data))),
+                Compression::LZ4 => b.iter(|| lz4_direct_compress(level, black_box(&data))),
+                _ => b.iter(|| zstd::bulk::compress(black_box(&data), level).unwrap()),
+            });
+        }
+        g.finish();
+    }
+}
+
+fn bench_decompress(c: &mut Criterion) {
+    for (codec, level) in configs() {
+        let mut g = c.benchmark_group(format!("decompress/{codec}-{level}"));
+        for (name, data) in payloads() {
+            let len = data.len();
+            let mut ours = Vec::new();
+            compress(codec, level_of(codec, level), &data, &mut ours).unwrap();
+            g.throughput(Throughput::Bytes(len as u64));
+            g.bench_function(BenchmarkId::new(name, "crate"), |b| {
+                b.iter(|| decompress(codec, black_box(&ours), len).unwrap())
+            });
+            match codec {
+                Compression::GZIP => g.bench_function(BenchmarkId::new(name, "direct"), |b| {
+                    b.iter(|| gzip_direct_decompress(black_box(&ours), len))
+                }),
+                Compression::SNAPPY => g.bench_function(BenchmarkId::new(name, "direct"), |b| {
+                    b.iter(|| snappy_direct_decompress(black_box(&ours), len))
+                }),
+                Compression::LZ4 => {
+                    let blocks = lz4_direct_compress(level, &data);
+                    g.bench_function(BenchmarkId::new(name, "direct"), |b| {
+                        b.iter(|| lz4_direct_decompress(black_box(&blocks), len))
+                    })
+                }
+                _ => g.bench_function(BenchmarkId::new(name, "direct"), |b| {
+                    b.iter(|| zstd::bulk::decompress(black_box(&ours), len).unwrap())
+                }),
+            };
+        }
+        g.finish();
+    }
+}
+
+criterion_group!(benches, bench_compress, bench_decompress);
+criterion_main!(benches);
