@@ -1,0 +1,15 @@
+//! kafka-compress round trip: for every codec and any level byte, compress
+//! then decompress is the identity.
+#![no_main]
+
+use kafka_compress::{Compression, compress, decompress};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|input: (u8, i8, &[u8])| {
+    let (code, level, data) = input;
+    let codec = Compression::from_code(code % 5);
+    let level = codec.levels().map(|l| i32::from(level).clamp(l.min, l.max));
+    let mut wire = Vec::new();
+    compress(codec, level, data, &mut wire).expect("compress");
+    assert_eq!(decompress(codec, &wire, data.len()).expect("decompress"), data);
+});
