@@ -79,8 +79,15 @@ pub enum ErrorKind {
     Overflow,
     /// A control record key is shorter than 4 bytes or missing.
     InvalidControlKey,
-    /// The control record value could not be decoded by `kafka-protocol`.
-    ControlValue,
+    /// A control record value is null, shorter than its version, or has a
+    /// negative version.
+    InvalidControlValue,
+    /// `kafka-protocol` could not decode a control record value.
+    #[cfg(feature = "control-values")]
+    ControlValueDecode(kafka_protocol::DecodeError),
+    /// `kafka-protocol` could not encode a control record value.
+    #[cfg(feature = "control-values")]
+    ControlValueEncode(kafka_protocol::EncodeError),
 }
 
 /// An error from decoding, encoding or checking records.
@@ -187,7 +194,11 @@ impl fmt::Display for Error {
             ErrorKind::Compression(e) => write!(f, "compression: {e}")?,
             ErrorKind::Overflow => f.write_str("value out of range for the format")?,
             ErrorKind::InvalidControlKey => f.write_str("invalid control record key")?,
-            ErrorKind::ControlValue => f.write_str("invalid control record value")?,
+            ErrorKind::InvalidControlValue => f.write_str("invalid control record value")?,
+            #[cfg(feature = "control-values")]
+            ErrorKind::ControlValueDecode(e) => write!(f, "control record value: {e}")?,
+            #[cfg(feature = "control-values")]
+            ErrorKind::ControlValueEncode(e) => write!(f, "control record value: {e}")?,
         }
         write!(f, " (at {} byte {})", self.0.field, self.0.position)
     }
@@ -197,6 +208,10 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match &self.0.kind {
             ErrorKind::Compression(e) => Some(e),
+            #[cfg(feature = "control-values")]
+            ErrorKind::ControlValueDecode(e) => Some(e),
+            #[cfg(feature = "control-values")]
+            ErrorKind::ControlValueEncode(e) => Some(e),
             _ => None,
         }
     }
