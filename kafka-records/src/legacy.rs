@@ -496,9 +496,12 @@ impl MessageSetBuilder {
     }
 
     /// Wraps the messages in one wrapper compressed with `codec` (gzip,
-    /// snappy or lz4; zstd does not exist in these formats).
+    /// snappy or lz4; zstd does not exist in these formats). Must be chosen
+    /// before the first append (inner offsets depend on it).
     pub fn compression(mut self, codec: Compression, level: Option<i32>) -> Result<Self> {
-        if codec.code() > Compression::LZ4.code() {
+        if codec.code() > Compression::LZ4.code()
+            || (self.last_offset.is_some() && codec != self.codec)
+        {
             return Err(Error::new(
                 ErrorKind::UnsupportedCompression(codec),
                 "message.attributes",
