@@ -180,6 +180,18 @@ impl fmt::Debug for BatchAttributes {
 /// A RecordBatch v2: every header field as it was on the wire, plus the raw
 /// records section (compressed if the attributes say so).
 ///
+/// Layout (big-endian, sizes in bytes):
+///
+/// ```text
+/// baseOffset 8 | batchLength 4 | partitionLeaderEpoch 4 | magic 1 | crc 4 |
+/// attributes 2 | lastOffsetDelta 4 | baseTimestamp 8 | maxTimestamp 8 |
+/// producerId 8 | producerEpoch 2 | baseSequence 4 | recordCount 4 | records
+/// ```
+///
+/// `batchLength` counts the bytes after itself; the CRC-32C covers
+/// `attributes` to the end of the batch. Base offset and partition leader
+/// epoch sit outside the CRC, so a broker can rewrite them in place.
+///
 /// [`RecordBatch::encode`] writes the fields back verbatim, so a decoded
 /// batch re-encodes byte for byte, whatever its CRC, deltas or timestamps
 /// say. After changing fields covered by the CRC, call

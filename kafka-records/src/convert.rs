@@ -35,6 +35,23 @@ struct Group {
 
 /// Up-converts the legacy messages of `message_set` into RecordBatch v2
 /// batches compressed with `codec` (at `level`), returning the new records blob.
+///
+/// Decisions, written down:
+///
+/// - Offsets are kept (a broker assigns its own afterwards by rewriting
+///   base offsets), so the input's offsets must increase.
+/// - Up-conversion groups consecutive messages into one v2 batch while their
+///   effective timestamp type (and log append time) stays the same and the
+///   offset delta fits; magic 0 messages get timestamp -1 (no timestamp).
+///   v2 batches already in the input are copied unchanged. The input must be
+///   complete: a partial tail is an error (it comes from a producer).
+/// - Down-conversion writes one legacy message per record; a compressed v2
+///   batch becomes one wrapper with the same codec (zstd cannot be
+///   down-converted: an error, as Kafka answers `UNSUPPORTED_COMPRESSION_TYPE`).
+///   Record headers have no legacy form and are dropped; control batches are
+///   skipped; magic 0 drops timestamps. Legacy entries whose magic is not
+///   above the target are copied unchanged. A partial tail (a Fetch
+///   response cut at its byte limit) is dropped.
 pub fn up_convert(
     message_set: Bytes,
     codec: Compression,
@@ -114,6 +131,8 @@ fn flush(group: &mut Option<Group>, out: &mut Vec<u8>) -> Result<()> {
 }
 
 /// Down-converts `records` to legacy messages of magic `magic` (0 or 1).
+///
+/// See [`up_convert`] for the rules both directions follow.
 pub fn down_convert(records: Bytes, magic: i8, options: &ReadOptions) -> Result<Bytes> {
     if magic != 0 && magic != 1 {
         return Err(Error::new(ErrorKind::UnsupportedMagic(magic), "magic", 0));

@@ -59,6 +59,21 @@ impl LegacyAttributes {
 
 /// One legacy message with its log entry header (offset and size), every
 /// field as on the wire; key and value borrow the input buffer.
+///
+/// Layout (big-endian):
+///
+/// ```text
+/// offset 8 | messageSize 4 | crc 4 | magic 1 | attributes 1 |
+/// [timestamp 8, magic 1 only] | keyLength 4 | key | valueLength 4 | value
+/// ```
+///
+/// The CRC-32 (IEEE) covers magic through the end. Attribute bits 0-2 hold
+/// the codec and, for magic 1, bit 3 the timestamp type. A compressed
+/// message is a wrapper: its value is a compressed message set of inner
+/// messages. Inner offsets under a magic 1 wrapper are relative: the
+/// wrapper carries the absolute offset of the last inner message. Under a
+/// magic 0 wrapper they are absolute. LZ4 under magic 0 uses Kafka's
+/// original frame checksum (KAFKA-3160), handled by `kafka-compress`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LegacyMessage {

@@ -18,6 +18,46 @@
 //! Checks are on demand: decoding checks framing only, so a proxy can pass
 //! batches through cheaply; [`RecordBatch::verify_crc`] and
 //! [`RecordBatch::validate`] do what a broker must.
+//!
+//! ```
+//! use kafka_records::{BatchStream, Batch, Compression, ReadOptions, RecordBatchBuilder};
+//!
+//! let mut builder = RecordBatchBuilder::new(0).compression(Compression::ZSTD, None);
+//! builder.append(1_700_000_000_000, Some(b"key"), Some(b"value"), &[(b"trace".as_slice(), None)])?;
+//! let records = builder.finish()?;
+//!
+//! let options = ReadOptions::default().max_batch_size(1 << 20);
+//! for batch in BatchStream::with_options(records, options) {
+//!     let Batch::V2(batch) = batch? else { continue };
+//!     batch.validate(&options)?; // CRC, count, offsets, lengths
+//!     for record in batch.records(&options)? {
+//!         let record = record?;
+//!         assert_eq!(record.value.as_deref(), Some(&b"value"[..]));
+//!         assert_eq!(record.headers.iter().next().map(|h| h.value), Some(None));
+//!     }
+//! }
+//! # Ok::<(), kafka_records::Error>(())
+//! ```
+//!
+//! # Decisions
+//!
+//! - Limits ([`ReadOptions`]): no batch size limit unless set (a broker sets
+//!   its `max.message.bytes`); decompression stops at 64 MiB unless set.
+//! - Varints: non-canonical (padded) encodings are accepted, as Kafka does;
+//!   more than 5 (varint) or 10 (varlong) bytes, or a value that overflows,
+//!   is an error. A batch keeps its records section raw, so it re-encodes
+//!   byte for byte; [`Record::encode`] writes canonical varints.
+//! - The record reader stops at the header's record count: fewer records is a
+//!   [`ErrorKind::RecordCountMismatch`], leftover bytes a
+//!   [`ErrorKind::TrailingBytes`]. A negative count reads as zero records
+//!   ([`RecordBatch::validate`] rejects it).
+//! - Timestamps: a record of a log-append-time batch reports the batch's max
+//!   timestamp (Kafka's reading); the wire delta is kept in
+//!   [`Record::timestamp_delta`].
+//! - Legacy wrappers: nested compression and inner messages whose magic
+//!   differs from the wrapper's are errors, as in Kafka.
+//! - Features: `control-values` (default) decodes control record values
+//!   with `kafka-protocol`'s generated types ([`control::ControlValue`]).
 #![cfg_attr(
     not(test),
     deny(
