@@ -356,3 +356,53 @@ fn mixed_blob_with_partial_tail() {
         assert_eq!(stream.partial_tail().map(Bytes::len), Some(cut));
     }
 }
+
+/// The records of four Fetch v11 responses from librdkafka's mock broker,
+/// back to back: three batches of three records (header `hk=hv`), then a
+/// batch with a null value and a null key. Offsets were assigned by the
+/// broker.
+#[test]
+fn librdkafka_mock_fetch_responses() {
+    let bytes = fixture("librdkafka_mock_fetch_v11_concat.bin");
+    let opts = ReadOptions::default();
+    let mut out = Vec::new();
+    let mut got = Vec::new();
+    let mut stream = BatchStream::new(bytes.clone());
+    for b in stream.by_ref() {
+        let Batch::V2(b) = b.unwrap() else {
+            panic!("v2 expected")
+        };
+        b.validate(&opts).unwrap();
+        b.validate_producer_offsets().unwrap();
+        b.encode(&mut out).unwrap();
+        for r in b.records(&opts).unwrap() {
+            let r = r.unwrap();
+            let headers: Vec<_> = r.headers.iter().collect();
+            got.push((r.offset, r.key, r.value, headers));
+        }
+    }
+    assert!(stream.partial_tail().is_none());
+    assert_eq!(out, bytes, "byte for byte");
+    assert_eq!(got.len(), 11);
+    let b = |s: &'static str| Some(Bytes::from_static(s.as_bytes()));
+    for (i, (offset, key, value, headers)) in got.iter().enumerate() {
+        assert_eq!(*offset, i as i64);
+        if i < 9 {
+            assert_eq!(key, &b(["a1", "b2", "c3"][i % 3]));
+            assert_eq!(value, &b(["v1", "v2", "v3"][i % 3]));
+            assert_eq!(headers.len(), 1);
+            assert_eq!(&headers[0].key[..], b"hk");
+            assert_eq!(headers[0].value, b("hv"));
+        } else {
+            assert!(headers.is_empty());
+        }
+    }
+    assert_eq!((&got[9].1, &got[9].2), (&b("x"), &None));
+    assert_eq!((&got[10].1, &got[10].2), (&None, &b("y")));
+
+    // Cut like a broker at its byte limit: the complete batches, then the tail.
+    let cut = bytes.slice(..bytes.len() - 10);
+    let mut stream = BatchStream::new(cut);
+    assert_eq!(stream.by_ref().filter(|b| b.is_ok()).count(), 3);
+    assert_eq!(stream.partial_tail().map(Bytes::len), Some(77 - 10));
+}

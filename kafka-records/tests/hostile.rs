@@ -12,7 +12,8 @@ fn fixture(name: &str) -> Bytes {
     Bytes::from(std::fs::read(path).unwrap())
 }
 
-const FIXTURES: [&str; 14] = [
+const FIXTURES: [&str; 15] = [
+    "librdkafka_mock_fetch_v11_concat.bin",
     "librdkafka_v2_none.bin",
     "librdkafka_v2_gzip.bin",
     "librdkafka_v2_snappy.bin",
