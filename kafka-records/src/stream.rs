@@ -107,16 +107,13 @@ impl BatchStream {
             return Ok(None);
         }
         // The length and the magic sit at the same place in every format.
-        let (Some(len_bytes), Some(&magic)) =
-            (self.rest.get(8..LOG_OVERHEAD), self.rest.get(MAGIC_OFFSET))
-        else {
+        let Some(len_bytes) = self.rest.get(8..LOG_OVERHEAD) else {
             self.partial = Some(std::mem::take(&mut self.rest));
             return Ok(None);
         };
         let mut len4 = [0u8; 4];
         len4.copy_from_slice(len_bytes);
         let len = i32::from_be_bytes(len4);
-        let magic = magic as i8;
         if len < 0 {
             return Err(Error::new(
                 ErrorKind::InvalidLength(i64::from(len)),
@@ -124,6 +121,7 @@ impl BatchStream {
                 8,
             ));
         }
+        // The size limit is enforced as soon as the size is known.
         let total = (len as usize).saturating_add(LOG_OVERHEAD);
         if total > self.options.max_batch_size {
             return Err(Error::new(
@@ -135,10 +133,15 @@ impl BatchStream {
                 8,
             ));
         }
-        if total > self.rest.len() {
+        let Some(&magic) = self
+            .rest
+            .get(MAGIC_OFFSET)
+            .filter(|_| total <= self.rest.len())
+        else {
             self.partial = Some(std::mem::take(&mut self.rest));
             return Ok(None);
-        }
+        };
+        let magic = magic as i8;
         let before = self.rest.len();
         let batch = match magic {
             MAGIC_V2 => Batch::V2(RecordBatch::decode(&mut self.rest, &self.options)?),

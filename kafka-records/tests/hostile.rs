@@ -348,6 +348,13 @@ fn batch_over_the_limit_is_rejected_before_work() {
         stream.next().unwrap().unwrap_err().kind(),
         ErrorKind::TooLarge { .. }
     ));
+    // A stream knows the size from the first 12 bytes.
+    let mut stream = BatchStream::with_options(bytes.slice(..12), opts);
+    assert!(matches!(
+        stream.next().unwrap().unwrap_err().kind(),
+        ErrorKind::TooLarge { .. }
+    ));
+    assert!(stream.partial_tail().is_none());
     let legacy = fixture("kafka_python_magic1_gzip.bin");
     let err = LegacyMessage::decode(&mut legacy.slice(..13), &opts.max_batch_size(50)).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::TooLarge { .. }), "{err:?}");
