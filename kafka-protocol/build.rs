@@ -18,4 +18,25 @@ fn main() {
         eprintln!("kafka-protocol: code generation failed: {e}");
         std::process::exit(1);
     }
+    // Small schemas for the crate's own tests (Kafka's test schemas and ours);
+    // compiled only under `cfg(test)`. Absent from a packaged crate.
+    let test_schemas = manifest_dir.join("tests").join("schemas");
+    if test_schemas.is_dir() {
+        println!("cargo::rerun-if-changed={}", test_schemas.display());
+        if let Err(e) = kafka_protocol_gen::generate_dir(
+            &test_schemas,
+            &out,
+            "test_schemas",
+            "crate::test_messages",
+        ) {
+            eprintln!("kafka-protocol: test schema generation failed: {e}");
+            std::process::exit(1);
+        }
+    } else {
+        // Keep the `cfg(test)` include paths valid without the test schemas.
+        let dir = out.join("test_schemas");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join("messages.rs"), "");
+        let _ = std::fs::write(dir.join("message_tests.rs"), "");
+    }
 }

@@ -207,10 +207,44 @@ pub struct Report {
     pub files: Vec<PathBuf>,
 }
 
-/// Generates the codec from the schema root into `out_dir`.
+/// Generates the codec from the schema root into `out_dir`, for mounting at
+/// `crate::messages`.
 pub fn generate(root: &Path, out_dir: &Path) -> Result<Report, Error> {
     let set = load_schema_set(root)?;
-    let files = emit::render(&set)?;
+    write_files(&set, out_dir, "crate::messages", "")
+}
+
+/// Generates code for a plain folder of schemas (no manifest, no history),
+/// such as test schemas: the files go to `out_dir/<sub>/`, for mounting at
+/// `module_path`. The API table (`api_keys.rs`) is written but is only
+/// meaningful for a full release.
+pub fn generate_dir(
+    dir: &Path,
+    out_dir: &Path,
+    sub: &str,
+    module_path: &str,
+) -> Result<Report, Error> {
+    let messages = load_release(dir, sub, "test")?;
+    let set = SchemaSet {
+        manifest: Manifest {
+            release: "test".into(),
+            commit: String::new(),
+            source: dir.display().to_string(),
+            current: sub.into(),
+            history: Vec::new(),
+        },
+        messages,
+    };
+    write_files(&set, &out_dir.join(sub), module_path, &format!("{sub}/"))
+}
+
+fn write_files(
+    set: &SchemaSet,
+    out_dir: &Path,
+    module_path: &str,
+    include_dir: &str,
+) -> Result<Report, Error> {
+    let files = emit::render(set, module_path, include_dir)?;
     std::fs::create_dir_all(out_dir).map_err(|e| {
         Error::new(
             &out_dir.display().to_string(),
@@ -228,7 +262,7 @@ pub fn generate(root: &Path, out_dir: &Path) -> Result<Report, Error> {
         }
         written.push(path);
     }
-    Ok(report(&set, written))
+    Ok(report(set, written))
 }
 
 fn report(set: &SchemaSet, files: Vec<PathBuf>) -> Report {

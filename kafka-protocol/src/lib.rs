@@ -57,6 +57,8 @@ mod types;
 
 #[cfg(test)]
 mod testing;
+#[cfg(test)]
+mod tests;
 
 pub use api::{ApiInfo, ApiKey, KAFKA_RELEASE};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, PathSegment};
@@ -72,4 +74,17 @@ pub mod messages {
 #[cfg(test)]
 mod message_tests {
     include!(concat!(env!("OUT_DIR"), "/message_tests.rs"));
+}
+
+/// Messages generated from the small schemas in `tests/schemas` (Kafka's own
+/// test schemas and this crate's edge cases), for the crate's tests.
+#[cfg(test)]
+#[allow(unreachable_pub)] // generated as for the public `messages`, mounted privately
+mod test_messages {
+    include!(concat!(env!("OUT_DIR"), "/test_schemas/messages.rs"));
+}
+
+#[cfg(test)]
+mod test_message_checks {
+    include!(concat!(env!("OUT_DIR"), "/test_schemas/message_tests.rs"));
 }

@@ -390,15 +390,13 @@ fn write_field(msg: &Message, f: &Field, ctx: &VersionSet, tagged: bool) -> Toke
         return stmt(e, fallible, name);
     }
     let nullable = Cond::new(&f.nullable, ctx);
-    let null_check = match &nullable {
-        Cond::Always => quote!(),
-        Cond::Never => quote! {
-            if self.#id.is_none() { return Err(crate::EncodeError::null_not_allowed(#name, version)); }
-        },
-        Cond::When(t) => quote! {
-            if self.#id.is_none() && !#t { return Err(crate::EncodeError::null_not_allowed(#name, version)); }
-        },
-    };
+    // The versions of `ctx` where null is not allowed, as their own condition
+    // (no negation, so no operator-precedence traps).
+    let not_nullable = Cond::new(&ctx.subtract(&f.nullable), ctx);
+    let null_check = not_nullable.and_guard(
+        quote!(self.#id.is_none()),
+        quote!(return Err(crate::EncodeError::null_not_allowed(#name, version));),
+    );
     let body = match &f.ty {
         Type::String => stmt(
             quote!(crate::codec::write_string(w, self.#id.as_ref(), #compact)),
@@ -796,7 +794,7 @@ fn populate_elem(msg: &Message, ty: &Type) -> TokenStream {
 // ---------------------------------------------------------------- module
 
 /// The code of one message module.
-pub fn emit_module(msg: &Message, partner: Option<&Message>) -> TokenStream {
+pub fn emit_module(msg: &Message, partner: Option<&Message>, base: &syn::Path) -> TokenStream {
     let mut body = TokenStream::new();
     for i in 0..msg.structs.len() {
         emit_struct(msg, i, &mut body);
@@ -834,7 +832,7 @@ pub fn emit_module(msg: &Message, partner: Option<&Message>) -> TokenStream {
         body.extend(quote! {
             impl crate::#tr for #id {
                 const API_KEY: crate::ApiKey = crate::ApiKey::#api;
-                type #other = crate::messages::#other_mod::#other_ty;
+                type #other = #base::#other_mod::#other_ty;
             }
         });
     }

@@ -46,8 +46,16 @@ fn partner<'a>(set: &'a SchemaSet, msg: &Message) -> Option<&'a Message> {
 }
 
 /// Renders every file: one per message, the `messages` index, the API table and
-/// the test registry. Returns `(file name, text)` pairs.
-pub fn render(set: &SchemaSet) -> Result<Vec<(String, String)>, Error> {
+/// the test registry. Returns `(file name, text)` pairs. `module_path` is where
+/// the crate mounts the `messages.rs` index (`crate::messages`), and
+/// `include_dir` the folder under `OUT_DIR` the files are written to.
+pub fn render(
+    set: &SchemaSet,
+    module_path: &str,
+    include_dir: &str,
+) -> Result<Vec<(String, String)>, Error> {
+    let base: syn::Path = syn::parse_str(module_path)
+        .map_err(|e| Error::new(module_path, "", ErrorKind::Syntax(e.to_string())))?;
     let mut files = Vec::new();
     let release = &set.manifest.release;
     let mut index = TokenStream::new();
@@ -63,7 +71,7 @@ pub fn render(set: &SchemaSet) -> Result<Vec<(String, String)>, Error> {
                 },
             ));
         }
-        let tokens = message::emit_module(msg, partner(set, msg));
+        let tokens = message::emit_module(msg, partner(set, msg), &base);
         let sources: Vec<String> = msg
             .origins
             .iter()
@@ -79,6 +87,7 @@ pub fn render(set: &SchemaSet) -> Result<Vec<(String, String)>, Error> {
             sources.join(", ")
         );
         let fname = format!("{}.rs", msg.module);
+        let include = format!("/{include_dir}{fname}");
         files.push((fname.clone(), format_file(&fname, &header, tokens)?));
         let module = Ident::new(&msg.module, Span::call_site());
         let ty = Ident::new(&msg.name, Span::call_site());
@@ -97,7 +106,7 @@ pub fn render(set: &SchemaSet) -> Result<Vec<(String, String)>, Error> {
         index.extend(quote! {
             #[doc = #doc]
             pub mod #module {
-                include!(concat!(env!("OUT_DIR"), "/", #fname));
+                include!(concat!(env!("OUT_DIR"), #include));
             }
             pub use #module::#ty;
         });
@@ -105,7 +114,7 @@ pub fn render(set: &SchemaSet) -> Result<Vec<(String, String)>, Error> {
         tests.extend(quote! {
             #[test]
             fn #test_name() {
-                crate::testing::check_message::<crate::messages::#ty>();
+                crate::testing::check_message::<#base::#ty>();
             }
         });
     }
