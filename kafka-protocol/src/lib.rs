@@ -54,6 +54,7 @@ mod codec;
 mod error;
 mod message;
 mod types;
+mod versioned;
 
 #[cfg(test)]
 mod testing;
@@ -64,6 +65,7 @@ pub use api::{ApiInfo, ApiKey, KAFKA_RELEASE};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, PathSegment};
 pub use message::{Message, Request, Response};
 pub use types::{ByteString, ParseUuidError, RawTaggedField, Uuid, VersionRange};
+pub use versioned::{VersionPrefixed, Versioned};
 
 /// Every generated message, one module per schema file; nested structs live in
 /// their message's module, top-level messages are re-exported here.
@@ -79,7 +81,8 @@ mod message_tests {
 /// Messages generated from the small schemas in `tests/schemas` (Kafka's own
 /// test schemas and this crate's edge cases), for the crate's tests.
 #[cfg(test)]
-#[allow(unreachable_pub)] // generated as for the public `messages`, mounted privately
+// Generated as for the public `messages`, but mounted privately for tests.
+#[allow(unreachable_pub, dead_code)]
 mod test_messages {
     include!(concat!(env!("OUT_DIR"), "/test_schemas/messages.rs"));
 }

@@ -131,3 +131,35 @@ pub(crate) fn check_message<M: Message + Populate>() {
         assert_eq!(err.kind(), crate::DecodeErrorKind::TrailingBytes(1));
     }
 }
+
+/// A request, its response type and the API table agree: same key, same
+/// versions, same flexible versions, and header versions for every version.
+pub(crate) fn check_request<R: crate::Request>() {
+    use crate::Response;
+    let info = R::API_KEY.info().expect("API in the table");
+    assert_eq!(<R::Response as Response>::API_KEY, R::API_KEY);
+    assert_eq!(info.versions, R::VERSIONS, "{}", R::NAME);
+    assert_eq!(
+        <R::Response as Message>::VERSIONS,
+        R::VERSIONS,
+        "{}",
+        R::NAME
+    );
+    assert_eq!(info.flexible_from, R::FLEXIBLE_FROM, "{}", R::NAME);
+    assert_eq!(
+        <R::Response as Message>::FLEXIBLE_FROM,
+        R::FLEXIBLE_FROM,
+        "{}",
+        R::NAME
+    );
+    assert_eq!(info.unstable_version, R::UNSTABLE_VERSION, "{}", R::NAME);
+    for v in R::VERSIONS.iter() {
+        let req = R::API_KEY
+            .request_header_version(v)
+            .expect("request header");
+        let resp = R::API_KEY
+            .response_header_version(v)
+            .expect("response header");
+        assert!((0..=2).contains(&req) && (0..=1).contains(&resp));
+    }
+}

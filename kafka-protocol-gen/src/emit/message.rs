@@ -521,6 +521,49 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         });
     }
 
+    // Builder-style setters: the structs are `#[non_exhaustive]` (Kafka adds
+    // fields), so users outside the crate build values from `Default`.
+    let setters: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .map(|f| {
+            let fid = field_ident(f);
+            let with = format_ident!("with_{}", f.ident.trim_start_matches("r#"));
+            let ty = field_type(msg, f);
+            let doc = format!(
+                " Sets `{}` (Kafka field `{}`) and returns the value.",
+                f.ident.trim_start_matches("r#"),
+                f.name
+            );
+            quote! {
+                #[doc = #doc]
+                #[must_use]
+                pub fn #with(mut self, value: #ty) -> Self {
+                    self.#fid = value;
+                    self
+                }
+            }
+        })
+        .collect();
+    let unknown_setter = if has_tags {
+        quote! {
+            /// Sets the unknown tagged fields (strictly ascending tags) and returns the value.
+            #[must_use]
+            pub fn with_unknown_tagged_fields(mut self, value: ::std::vec::Vec<crate::RawTaggedField>) -> Self {
+                self.unknown_tagged_fields = value;
+                self
+            }
+        }
+    } else {
+        quote!()
+    };
+    out.extend(quote! {
+        impl #id {
+            #(#setters)*
+            #unknown_setter
+        }
+    });
+
     // Encoding, length and decoding.
     let mut writes = Vec::new();
     let mut lens = Vec::new();

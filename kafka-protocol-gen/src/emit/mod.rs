@@ -111,10 +111,16 @@ pub fn render(
             pub use #module::#ty;
         });
         let test_name = Ident::new(&msg.module, Span::call_site());
+        let request_check = if msg.kind == MessageKind::Request && msg.api_key.is_some() {
+            quote!(crate::testing::check_request::<#base::#ty>();)
+        } else {
+            quote!()
+        };
         tests.extend(quote! {
             #[test]
             fn #test_name() {
                 crate::testing::check_message::<#base::#ty>();
+                #request_check
             }
         });
     }

@@ -3,6 +3,8 @@
 //! `NullableStructMessageTest`, `SimpleArraysMessageTest`, `RecordsSerdeTest`,
 //! `RequestHeaderTest`, `ApiMessageTypeTest`) that apply, byte vectors, and
 //! malformed input.
+// Tests build values field by field from `Default` for readability.
+#![allow(clippy::field_reassign_with_default)]
 
 mod headers;
 mod hostile;
