@@ -277,3 +277,62 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+
+    /// Several batches back to back, cut anywhere: every complete batch is
+    /// yielded and the rest is reported as the partial tail.
+    #[test]
+    fn stream_cut_anywhere(specs in proptest::collection::vec(spec(), 1..4), cut_seed in any::<u64>()) {
+        let mut blob = Vec::new();
+        let mut ends = Vec::new();
+        for s in &specs {
+            blob.extend_from_slice(&build(s).0);
+            ends.push(blob.len());
+        }
+        let cut = (cut_seed % (blob.len() as u64 + 1)) as usize;
+        let complete = ends.iter().filter(|&&e| e <= cut).count();
+        let mut stream = BatchStream::new(Bytes::copy_from_slice(&blob[..cut]));
+        let got = stream.by_ref().collect::<Result<Vec<_>, _>>().unwrap();
+        prop_assert_eq!(got.len(), complete);
+        let consumed = if complete == 0 { 0 } else { ends[complete - 1] };
+        prop_assert_eq!(stream.position(), consumed);
+        prop_assert_eq!(stream.partial_tail().map(Bytes::len), (cut > consumed).then_some(cut - consumed));
+    }
+
+    /// v2 -> legacy -> v2 keeps offsets, keys, values and (magic 1) timestamps.
+    #[test]
+    fn conversion_round_trip(s in spec(), magic in 0i8..=1) {
+        let mut s = s;
+        s.control = false;
+        s.log_append_time = None;
+        if s.codec == Compression::ZSTD {
+            s.codec = Compression::NONE;
+        }
+        let (bytes, _) = build(&s);
+        let opts = ReadOptions::default();
+        let down = kafka_records::down_convert(bytes.clone(), magic, &opts).unwrap();
+        let up = kafka_records::up_convert(down, Compression::NONE, None, &opts).unwrap();
+        let flat = |blob: Bytes| -> Vec<(i64, i64, Option<Bytes>, Option<Bytes>)> {
+            let mut v = Vec::new();
+            for b in BatchStream::new(blob) {
+                let Batch::V2(b) = b.unwrap() else { panic!("v2 expected") };
+                for r in b.records(&opts).unwrap() {
+                    let r = r.unwrap();
+                    v.push((r.offset, r.timestamp, r.key, r.value));
+                }
+            }
+            v
+        };
+        let before = flat(bytes);
+        let after = flat(up);
+        prop_assert_eq!(before.len(), after.len());
+        for (b, a) in before.iter().zip(&after) {
+            prop_assert_eq!(b.0, a.0);
+            prop_assert_eq!(if magic == 1 { b.1 } else { -1 }, a.1);
+            prop_assert_eq!(&b.2, &a.2);
+            prop_assert_eq!(&b.3, &a.3);
+        }
+    }
+}
