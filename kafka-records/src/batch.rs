@@ -434,6 +434,35 @@ impl RecordBatch {
             .map_err(|e| e.offset_by(BATCH_HEADER_LEN))
     }
 
+    /// The same batch with its records section recompressed with `codec`
+    /// (at `level`), as a broker does when a topic's compression type
+    /// differs from the producer's. The records bytes and every other
+    /// header field are kept; the codec bits, the length and the CRC are
+    /// updated. The input is decompressed at most once, within
+    /// `options.max_decompressed_size`.
+    pub fn recompress(
+        &self,
+        codec: Compression,
+        level: Option<i32>,
+        options: &ReadOptions,
+    ) -> Result<RecordBatch> {
+        let plain = self.uncompressed_records(options.max_decompressed_size)?;
+        let records = if codec == Compression::NONE {
+            plain
+        } else {
+            let mut out = Vec::with_capacity(plain.len() / 2 + 64);
+            compression::compress(codec, level, &plain, &mut out, "batch.records")?;
+            Bytes::from(out)
+        };
+        let mut batch = RecordBatch {
+            attributes: self.attributes.with_compression(codec),
+            records,
+            ..self.clone()
+        };
+        batch.refresh_length_and_crc()?;
+        Ok(batch)
+    }
+
     /// Iterates the records lazily, borrowing keys, values and headers from
     /// the batch's buffer (or from the one decompressed buffer).
     pub fn records(&self, options: &ReadOptions) -> Result<RecordIter> {

@@ -300,3 +300,59 @@ fn error_reports_field_and_position() {
     let io: std::io::Error = err.into();
     assert_eq!(io.kind(), std::io::ErrorKind::InvalidData);
 }
+
+/// Recompression keeps the records section and every other header field.
+#[test]
+fn recompress_between_codecs() {
+    let path = format!(
+        "{}/tests/data/librdkafka_v2_snappy.bin",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let original = decode(&Bytes::from(std::fs::read(path).unwrap()));
+    let opts = ReadOptions::default();
+    let plain = original.uncompressed_records(1 << 20).unwrap();
+    for codec in [
+        Compression::NONE,
+        Compression::GZIP,
+        Compression::LZ4,
+        Compression::ZSTD,
+        Compression::SNAPPY,
+    ] {
+        let b = original.recompress(codec, None, &opts).unwrap();
+        b.validate(&opts).unwrap();
+        assert_eq!(b.compression(), codec);
+        assert_eq!(b.uncompressed_records(1 << 20).unwrap(), plain);
+        assert_eq!(
+            (
+                b.base_offset,
+                b.base_timestamp,
+                b.max_timestamp,
+                b.record_count
+            ),
+            (
+                original.base_offset,
+                original.base_timestamp,
+                original.max_timestamp,
+                original.record_count
+            )
+        );
+        assert_eq!(
+            (
+                b.producer_id,
+                b.producer_epoch,
+                b.base_sequence,
+                b.last_offset_delta
+            ),
+            (
+                original.producer_id,
+                original.producer_epoch,
+                original.base_sequence,
+                original.last_offset_delta
+            )
+        );
+        assert_eq!(b.attributes.0 & !7, original.attributes.0 & !7);
+        // And back: the uncompressed form is unique.
+        let none = b.recompress(Compression::NONE, None, &opts).unwrap();
+        assert_eq!(none.records, plain);
+    }
+}
