@@ -56,6 +56,11 @@ mod message;
 mod types;
 mod versioned;
 
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+struct ReadmeDoctests;
+
 #[cfg(test)]
 mod testing;
 #[cfg(test)]

@@ -56,7 +56,8 @@ fn assert_bounded(what: &str, input: &Bytes, peak: usize) {
 #[test]
 fn hostile_counts_and_lengths_allocate_little() {
     let _g = LOCK.lock().unwrap();
-    let cases: Vec<(&str, Bytes, Box<dyn Fn(&Bytes) -> usize>)> = vec![
+    type Decoder = Box<dyn Fn(&Bytes) -> usize>;
+    let cases: Vec<(&str, Bytes, Decoder)> = vec![
         (
             "array count i32::MAX (int32)",
             hex("7f ff ff ff 00 00 00 00"),
