@@ -406,3 +406,51 @@ fn librdkafka_mock_fetch_responses() {
     assert_eq!(stream.by_ref().filter(|b| b.is_ok()).count(), 3);
     assert_eq!(stream.partial_tail().map(Bytes::len), Some(77 - 10));
 }
+
+/// An idempotent producer's batch (`-X enable.idempotence=true`): producer
+/// id from the mock broker's InitProducerId, epoch 0, base sequence 0.
+/// (`-z lz4` was given, but librdkafka sent it uncompressed: too small to gain.)
+#[test]
+fn librdkafka_v2_idempotent() {
+    let bytes = fixture("librdkafka_v2_idempotent.bin");
+    let batch = only_v2_batch(&bytes);
+    assert_eq!(batch.producer_id, 0x2b6c_fd38);
+    assert_eq!((batch.producer_epoch, batch.base_sequence), (0, 0));
+    assert!(!batch.is_transactional());
+    batch.validate(&ReadOptions::default()).unwrap();
+    batch.validate_producer_offsets().unwrap();
+    let mut out = Vec::new();
+    batch.encode(&mut out).unwrap();
+    assert_eq!(out, bytes);
+    // librdkafka writes partition leader epoch 0 where the Java client writes -1.
+    assert_eq!(batch.partition_leader_epoch, 0);
+    let mut b = RecordBatchBuilder::new(0)
+        .producer(0x2b6c_fd38, 0, 0)
+        .partition_leader_epoch(0);
+    let mut n = 0;
+    for (i, r) in batch.records(&ReadOptions::default()).unwrap().enumerate() {
+        let r = r.unwrap();
+        assert_eq!(r.key.as_deref(), KEYS[i]);
+        assert_eq!(r.value.as_deref(), VALUES[i]);
+        let h: Vec<_> = r.headers.iter().collect();
+        assert_eq!(h.len(), 1);
+        assert_eq!(
+            (&h[0].key[..], h[0].value.as_deref()),
+            (&b"h1"[..], Some(&b"a"[..]))
+        );
+        b.append(
+            r.timestamp,
+            r.key.as_deref(),
+            r.value.as_deref(),
+            &[(b"h1", Some(b"a"))],
+        )
+        .unwrap();
+        n += 1;
+    }
+    assert_eq!(n, 4);
+    assert_eq!(
+        b.finish().unwrap(),
+        bytes,
+        "builder output equals librdkafka's"
+    );
+}

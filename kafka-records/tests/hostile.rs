@@ -12,7 +12,8 @@ fn fixture(name: &str) -> Bytes {
     Bytes::from(std::fs::read(path).unwrap())
 }
 
-const FIXTURES: [&str; 15] = [
+const FIXTURES: [&str; 16] = [
+    "librdkafka_v2_idempotent.bin",
     "librdkafka_mock_fetch_v11_concat.bin",
     "librdkafka_v2_none.bin",
     "librdkafka_v2_gzip.bin",
