@@ -8,7 +8,7 @@
 //! others. This module parses the key and exposes the value bytes
 //! unchanged; with the `control-values` feature (on by default) it also
 //! decodes and encodes the values with the types `kafka-protocol` generates
-//! ([`ControlValue`]).
+//! (`ControlValue`).
 //!
 //! A value is "version prefixed": an int16 schema version, then the message
 //! at that version. As Kafka does, an end-transaction marker of a newer

@@ -57,7 +57,7 @@
 //! - Legacy wrappers: nested compression and inner messages whose magic
 //!   differs from the wrapper's are errors, as in Kafka.
 //! - Features: `control-values` (default) decodes control record values
-//!   with `kafka-protocol`'s generated types ([`control::ControlValue`]).
+//!   with `kafka-protocol`'s generated types (`ControlValue` in [`control`]).
 #![cfg_attr(
     not(test),
     deny(
