@@ -13,6 +13,9 @@ fuzz_target!(|data: &[u8]| {
         assert!(out.len() <= LIMIT);
         let mut again = Vec::new();
         compress(Compression::GZIP, None, &out, &mut again).expect("compress");
-        assert_eq!(decompress(Compression::GZIP, &again, LIMIT).expect("round trip"), out);
+        assert_eq!(
+            decompress(Compression::GZIP, &again, LIMIT).expect("round trip"),
+            out
+        );
     }
 });

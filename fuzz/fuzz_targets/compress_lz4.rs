@@ -17,7 +17,10 @@ fuzz_target!(|data: &[u8]| {
         assert_eq!(legacy.as_ref().ok(), Some(out));
         let mut again = Vec::new();
         compress(Compression::LZ4, None, out, &mut again).expect("compress");
-        assert_eq!(decompress(Compression::LZ4, &again, LIMIT).as_ref(), Ok(out));
+        assert_eq!(
+            decompress(Compression::LZ4, &again, LIMIT).as_ref(),
+            Ok(out)
+        );
     }
     if let Ok(out) = &legacy {
         assert!(out.len() <= LIMIT);

@@ -10,6 +10,11 @@
 //! cargo bench -p kafka-compress --bench codecs -- 'decompress/zstd-3/json-64K' \
 //!     --warm-up-time 1 --measurement-time 2
 //! ```
+//!
+//! Times are the benchmark thread's CPU time (`CLOCK_THREAD_CPUTIME_ID`),
+//! not wall-clock time: on a shared machine other processes' load would
+//! otherwise swamp differences of a few percent. Set
+//! `KAFKA_COMPRESS_BENCH_WALL=1` to measure wall-clock time instead.
 
 // criterion_group! and criterion_main! generate undocumented public items.
 #![allow(missing_docs)]
@@ -17,7 +22,8 @@
 use std::hint::black_box;
 use std::io::{Read, Write};
 
-use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use criterion::measurement::{Measurement, ValueFormatter, WallTime};
+use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
 use kafka_compress::{Compression, compress, decompress};
 
 /// JSON-like records, as producers send them.
@@ -131,6 +137,37 @@ fn lz4_direct_decompress(blocks: &[(usize, Vec<u8>)], len: usize) -> Vec<u8> {
     out
 }
 
+// ---- CPU-time measurement ------------------------------------------------
+
+/// The calling thread's CPU time, in nanoseconds (formatted like wall time).
+struct ThreadCpuTime;
+
+static WALL: WallTime = WallTime;
+
+impl Measurement for ThreadCpuTime {
+    type Intermediate = cpu_time::ThreadTime;
+    type Value = std::time::Duration;
+
+    fn start(&self) -> Self::Intermediate {
+        cpu_time::ThreadTime::now()
+    }
+    fn end(&self, i: Self::Intermediate) -> Self::Value {
+        i.elapsed()
+    }
+    fn add(&self, v1: &Self::Value, v2: &Self::Value) -> Self::Value {
+        *v1 + *v2
+    }
+    fn zero(&self) -> Self::Value {
+        std::time::Duration::ZERO
+    }
+    fn to_f64(&self, value: &Self::Value) -> f64 {
+        value.as_nanos() as f64
+    }
+    fn formatter(&self) -> &dyn ValueFormatter {
+        WALL.formatter()
+    }
+}
+
 // ---- benchmarks ----------------------------------------------------------
 
 fn configs() -> Vec<(Compression, i32)> {
@@ -160,7 +197,7 @@ fn level_of(codec: Compression, level: i32) -> Option<i32> {
     (codec != Compression::SNAPPY).then_some(level)
 }
 
-fn bench_compress(c: &mut Criterion) {
+fn bench_compress<M: Measurement>(c: &mut Criterion<M>) {
     for (codec, level) in configs() {
         let mut g = c.benchmark_group(format!("compress/{codec}-{level}"));
         for (name, data) in payloads() {
@@ -185,7 +222,7 @@ fn bench_compress(c: &mut Criterion) {
     }
 }
 
-fn bench_decompress(c: &mut Criterion) {
+fn bench_decompress<M: Measurement>(c: &mut Criterion<M>) {
     for (codec, level) in configs() {
         let mut g = c.benchmark_group(format!("decompress/{codec}-{level}"));
         for (name, data) in payloads() {
@@ -218,5 +255,22 @@ fn bench_decompress(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, bench_compress, bench_decompress);
-criterion_main!(benches);
+fn cpu_time() -> Criterion<ThreadCpuTime> {
+    Criterion::default().with_measurement(ThreadCpuTime)
+}
+
+criterion_group! {
+    name = cpu;
+    config = cpu_time();
+    targets = bench_compress, bench_decompress
+}
+criterion_group!(wall, bench_compress, bench_decompress);
+
+fn main() {
+    if std::env::var_os("KAFKA_COMPRESS_BENCH_WALL").is_some() {
+        wall();
+    } else {
+        cpu();
+    }
+    Criterion::default().configure_from_args().final_summary();
+}

@@ -130,8 +130,9 @@ pub(crate) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
                 return Err(corrupt(CorruptKind::TrailingData));
             }
         }
-        let progressed = src.pos() != before_in || out.len() != before_out;
-        if src.pos() == input.len() && out.len() < out.capacity() && !progressed {
+        // There was room to write into, so no progress means the decoder is
+        // waiting for input that is not there.
+        if src.pos() == before_in && out.len() == before_out {
             return Err(corrupt(CorruptKind::Truncated));
         }
     }

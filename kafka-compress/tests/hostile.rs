@@ -407,6 +407,24 @@ fn trailing_bytes_are_refused() {
             "{file}"
         );
     }
+    for file in [
+        "snappy-raw-block.bin",
+        "snappy-xerial-java-layout.bin",
+        "snappy-framing-format.bin",
+    ] {
+        let mut f = data(file);
+        f.extend_from_slice(b"junk");
+        assert!(
+            matches!(
+                decompress(Compression::SNAPPY, &f, MIB),
+                Err(Error::Corrupt {
+                    codec: Compression::SNAPPY,
+                    ..
+                })
+            ),
+            "{file}"
+        );
+    }
     let mut f = data("lz4-legacy-magic0-kafka-python.lz4");
     f.push(0);
     assert_eq!(
