@@ -579,6 +579,9 @@ impl Headers {
                 "record.header_count",
             ));
         };
+        if n == 0 && r.is_empty() {
+            return Ok(Headers::default());
+        }
         let start = r.position();
         for _ in 0..n {
             let key_at = r.position();

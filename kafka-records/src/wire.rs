@@ -128,12 +128,18 @@ impl Reader {
     fn uvarint(&mut self, max_bytes: usize, bits: u32, field: &'static str) -> Result<u64> {
         let start = self.pos;
         let window = self.buf.get(start..self.end).unwrap_or_default();
-        // One-byte fast path: the common case for lengths, deltas and counts.
-        if let Some(&b) = window.first() {
-            if b & 0x80 == 0 {
+        // One- and two-byte fast paths: the common cases for lengths,
+        // deltas and counts (both fit any `bits` this is called with).
+        match *window {
+            [b0, ..] if b0 & 0x80 == 0 => {
                 self.pos += 1;
-                return Ok(u64::from(b));
+                return Ok(u64::from(b0));
             }
+            [b0, b1, ..] if b1 & 0x80 == 0 => {
+                self.pos += 2;
+                return Ok(u64::from(b0 & 0x7f) | (u64::from(b1) << 7));
+            }
+            _ => {}
         }
         let mut value: u64 = 0;
         for i in 0..max_bytes {
