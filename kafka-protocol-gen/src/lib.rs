@@ -15,8 +15,10 @@
 //!
 //! Errors name the schema file and the field path ([`Error`]).
 
+pub mod changelog;
 pub mod emit;
 pub mod error;
+pub mod import;
 pub mod json;
 pub mod merge;
 pub mod model;
@@ -27,12 +29,12 @@ pub use error::{Error, ErrorKind};
 pub use model::{Message, MessageKind};
 pub use versions::VersionSet;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// `schemas/manifest.json`: where the bundled schemas came from.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct Manifest {
     /// The Kafka release of the current files.
@@ -48,7 +50,7 @@ pub struct Manifest {
 }
 
 /// One kept release in the manifest.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 pub struct HistoryEntry {
     /// The Kafka release.
@@ -125,7 +127,7 @@ pub fn load_release(dir: &Path, label: &str, release: &str) -> Result<Vec<Messag
 
 /// Kafka marks `latestVersionUnstable` on requests only; the response of an
 /// unstable request version is just as unstable, so responses inherit it.
-fn propagate_unstable(messages: &mut [Message]) {
+pub(crate) fn propagate_unstable(messages: &mut [Message]) {
     let unstable: Vec<i16> = messages
         .iter()
         .filter(|m| m.kind == MessageKind::Request && m.latest_unstable)
@@ -141,6 +143,7 @@ fn propagate_unstable(messages: &mut [Message]) {
 /// Kafka's `ApiMessageTypeGenerator` and `MetadataRecordTypeGenerator` checks.
 pub fn check_registry(label: &str, messages: &[Message]) -> Result<(), Error> {
     let mut names = BTreeMap::new();
+    let mut modules: BTreeMap<&str, &str> = BTreeMap::new();
     let mut keys: BTreeMap<(MessageKind, i16), &str> = BTreeMap::new();
     for m in messages {
         if names.insert(m.name.clone(), ()).is_some() {
@@ -148,6 +151,18 @@ pub fn check_registry(label: &str, messages: &[Message]) -> Result<(), Error> {
                 &m.file,
                 "",
                 ErrorKind::DuplicateMessage(m.name.clone()),
+            ));
+        }
+        // Two names may differ only in case (`FooBar` and `FooBAR`) and still
+        // become one Rust module.
+        if let Some(other) = modules.insert(&m.module, &m.name) {
+            return Err(Error::new(
+                &m.file,
+                "",
+                ErrorKind::DuplicateMessage(format!(
+                    "{} and {other} both become the Rust module `{}`",
+                    m.name, m.module
+                )),
             ));
         }
         if let (Some(k), MessageKind::Request | MessageKind::Response | MessageKind::Metadata) =

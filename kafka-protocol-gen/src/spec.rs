@@ -208,6 +208,122 @@ pub fn parse_message(text: &str) -> Result<MessageSpec, String> {
     serde_json::from_value(value).map_err(|e| e.to_string())
 }
 
+/// A schema key the generator does not know, found by [`unknown_keys`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownKey {
+    /// Where: `""` for the top level, else `fields[Name].fields[Inner]` or
+    /// `commonStructs[Name]`.
+    pub path: String,
+    /// The key.
+    pub key: String,
+    /// Its value, as JSON.
+    pub value: String,
+}
+
+/// Top-level keys of [`MessageSpec`], in Kafka's spelling.
+pub const MESSAGE_KEYS: &[&str] = &[
+    "name",
+    "type",
+    "apiKey",
+    "validVersions",
+    "flexibleVersions",
+    "deprecatedVersions",
+    "latestVersionUnstable",
+    "listeners",
+    "fields",
+    "commonStructs",
+];
+
+/// Keys of a `commonStructs` entry ([`StructSpec`]).
+pub const STRUCT_KEYS: &[&str] = &["name", "versions", "fields"];
+
+/// Keys of a field ([`FieldSpec`]).
+pub const FIELD_KEYS: &[&str] = &[
+    "name",
+    "type",
+    "versions",
+    "fields",
+    "nullableVersions",
+    "default",
+    "ignorable",
+    "entityType",
+    "about",
+    "mapKey",
+    "taggedVersions",
+    "tag",
+    "flexibleVersions",
+    "zeroCopy",
+];
+
+/// Lists the keys of a schema text that the serde mirror does not know (a newer
+/// Kafka may add some), so a caller can report them all at once instead of
+/// failing on the first with a bare serde error. `Err` when the text is not
+/// JSON (comments allowed).
+pub fn unknown_keys(text: &str) -> Result<Vec<UnknownKey>, String> {
+    let stripped = crate::json::strip_comments(text).map_err(|e| format!("{e:?}"))?;
+    let value: serde_json::Value = serde_json::from_str(&stripped).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    let Some(top) = value.as_object() else {
+        return Ok(out);
+    };
+    collect_unknown(top, MESSAGE_KEYS, "", &mut out);
+    if let Some(fields) = top.get("fields") {
+        unknown_in_fields(fields, "", &mut out);
+    }
+    if let Some(structs) = top.get("commonStructs").and_then(|v| v.as_array()) {
+        for s in structs {
+            if let Some(obj) = s.as_object() {
+                let path = format!("commonStructs[{}]", name_of(obj));
+                collect_unknown(obj, STRUCT_KEYS, &path, &mut out);
+                if let Some(fields) = obj.get("fields") {
+                    unknown_in_fields(fields, &path, &mut out);
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn name_of(obj: &serde_json::Map<String, serde_json::Value>) -> String {
+    obj.get("name")
+        .and_then(|n| n.as_str())
+        .unwrap_or("?")
+        .to_string()
+}
+
+fn collect_unknown(
+    obj: &serde_json::Map<String, serde_json::Value>,
+    known: &[&str],
+    path: &str,
+    out: &mut Vec<UnknownKey>,
+) {
+    for (k, v) in obj {
+        if !known.contains(&k.as_str()) {
+            out.push(UnknownKey {
+                path: path.to_string(),
+                key: k.clone(),
+                value: v.to_string(),
+            });
+        }
+    }
+}
+
+fn unknown_in_fields(fields: &serde_json::Value, path: &str, out: &mut Vec<UnknownKey>) {
+    for f in fields.as_array().into_iter().flatten() {
+        if let Some(obj) = f.as_object() {
+            let p = if path.is_empty() {
+                format!("fields[{}]", name_of(obj))
+            } else {
+                format!("{path}.fields[{}]", name_of(obj))
+            };
+            collect_unknown(obj, FIELD_KEYS, &p, out);
+            if let Some(inner) = obj.get("fields") {
+                unknown_in_fields(inner, &p, out);
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +368,30 @@ mod tests {
                 .unwrap_err();
         assert!(e.contains("bogus"), "{e}");
         assert!(parse_message(r#"{ "name": "X", "type": "data" } {}"#).is_err());
+    }
+
+    #[test]
+    fn unknown_keys_are_listed_with_their_path() {
+        let u = unknown_keys(
+            r#"// c
+            { "name": "X", "type": "data", "validVersions": "0", "newTop": true,
+              "fields": [ { "name": "A", "type": "[]S", "versions": "0+", "fields": [
+                  { "name": "B", "type": "int8", "versions": "0+", "newField": "x" } ] } ],
+              "commonStructs": [ { "name": "C", "versions": "0+", "extra": 1, "fields": [] } ] }"#,
+        )
+        .unwrap();
+        let got: Vec<(&str, &str)> = u
+            .iter()
+            .map(|k| (k.path.as_str(), k.key.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("", "newTop"),
+                ("fields[A].fields[B]", "newField"),
+                ("commonStructs[C]", "extra")
+            ]
+        );
+        assert_eq!(u[1].value, "\"x\"");
     }
 }

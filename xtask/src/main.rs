@@ -1,13 +1,23 @@
 //! Maintenance commands for the workspace.
 //!
-//! `cargo xtask regen` validates the bundled schemas (`schemas/`), merges the
-//! current release with kept history, renders the codec and prints what it
-//! generated. `kafka-protocol`'s build script runs the same generator on every
-//! build; this command shows the result and fails early with a clear message
-//! when a schema is wrong.
+//! - `cargo xtask regen` validates the bundled schemas (`schemas/`), merges the
+//!   current release with kept history, renders the codec and prints what it
+//!   generated. `kafka-protocol`'s build script runs the same generator on
+//!   every build; this command shows the result and fails early with a clear
+//!   message when a schema is wrong.
+//! - `cargo xtask regen --from SOURCE` imports a new Kafka release (a schema
+//!   folder, a Kafka source checkout or a `kafka-clients` jar), keeps what it
+//!   no longer defines in history, writes the changelog, regenerates and
+//!   rebuilds.
+//! - `cargo xtask regen --check` fails when `schemas/` is not what a regen from
+//!   the recorded release produces.
+//! - `cargo xtask expand [API]` writes the generated code into a folder.
 
+mod source;
+
+use kafka_protocol_gen::import::{self, ImportError, Options};
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
+use std::process::{Command, ExitCode};
 
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -16,38 +26,231 @@ fn workspace_root() -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+const USAGE: &str = "\
+usage:
+  cargo xtask regen [--out DIR]              regenerate from the bundled schemas
+  cargo xtask regen --from SOURCE [--release NAME] [--commit SHA]
+                    [--allow-wire-change] [--no-build]
+                                             import a Kafka release: SOURCE is a schema
+                                             folder, a Kafka source checkout or a
+                                             kafka-clients jar
+  cargo xtask regen --check                  fail if schemas/ is not what a regen of the
+                                             recorded release produces
+  cargo xtask expand [API] [--out DIR]       write the generated Rust (formatted) into
+                                             DIR (default target/expand), only API's
+                                             request and response modules if given
+common: --schemas DIR (default: the workspace's schemas/)";
+
 fn usage() -> ExitCode {
-    eprintln!("usage: cargo xtask regen [--out DIR]");
+    eprintln!("{USAGE}");
     ExitCode::from(2)
 }
 
-fn regen(args: &[String]) -> ExitCode {
-    let root = workspace_root();
-    let mut out = root.join("target").join("kafka-protocol-generated");
+#[derive(Default)]
+struct Args {
+    out: Option<PathBuf>,
+    schemas: Option<PathBuf>,
+    from: Option<PathBuf>,
+    release: Option<String>,
+    commit: Option<String>,
+    allow_wire_change: bool,
+    no_build: bool,
+    check: bool,
+    api: Option<String>,
+}
+
+fn parse(args: &[String], positional_ok: bool) -> Option<Args> {
+    let mut a = Args::default();
     let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--out" => match it.next() {
-                Some(d) => out = PathBuf::from(d),
-                None => return usage(),
-            },
-            _ => return usage(),
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--out" => a.out = Some(PathBuf::from(it.next()?)),
+            "--schemas" => a.schemas = Some(PathBuf::from(it.next()?)),
+            "--from" => a.from = Some(PathBuf::from(it.next()?)),
+            "--release" => a.release = Some(it.next()?.clone()),
+            "--commit" => a.commit = Some(it.next()?.clone()),
+            "--allow-wire-change" => a.allow_wire_change = true,
+            "--no-build" => a.no_build = true,
+            "--check" => a.check = true,
+            s if positional_ok && !s.starts_with('-') && a.api.is_none() => {
+                a.api = Some(s.to_string());
+            }
+            _ => return None,
         }
     }
-    let schemas = root.join("schemas");
-    let report = match kafka_protocol_gen::generate(&schemas, &out) {
-        Ok(r) => r,
+    Some(a)
+}
+
+fn fail(msg: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {msg}");
+    ExitCode::FAILURE
+}
+
+fn staging_dir() -> PathBuf {
+    std::env::temp_dir().join(format!("kafka-xtask-regen-{}", std::process::id()))
+}
+
+fn regen(args: &[String]) -> ExitCode {
+    let Some(a) = parse(args, false) else {
+        return usage();
+    };
+    let root = workspace_root();
+    let schemas = a.schemas.clone().unwrap_or_else(|| root.join("schemas"));
+    if a.check {
+        if a.from.is_some() {
+            return usage();
+        }
+        return check(&schemas);
+    }
+    if let Some(from) = &a.from {
+        let code = import_release(&a, from, &schemas);
+        if code != ExitCode::SUCCESS {
+            return code;
+        }
+    }
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join("target").join("kafka-protocol-generated"));
+    let code = generate(&schemas, &out);
+    if code != ExitCode::SUCCESS || a.from.is_none() || a.no_build {
+        return code;
+    }
+    if a.schemas.is_some() {
+        println!("not rebuilding: --schemas is not the workspace's schemas/");
+        return code;
+    }
+    println!("rebuilding: cargo build -p kafka-protocol");
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    match Command::new(cargo)
+        .args(["build", "-p", "kafka-protocol"])
+        .current_dir(&root)
+        .status()
+    {
+        Ok(s) if s.success() => ExitCode::SUCCESS,
+        Ok(s) => fail(format!("cargo build -p kafka-protocol failed: {s}")),
+        Err(e) => fail(format!("running cargo: {e}")),
+    }
+}
+
+fn import_release(a: &Args, from: &Path, schemas: &Path) -> ExitCode {
+    let src = match source::read(from) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let Some(release) = a.release.clone().or(src.release.clone()) else {
+        return fail(format!(
+            "{} ({}) does not say which release it is: pass --release NAME",
+            from.display(),
+            src.kind
+        ));
+    };
+    let commit = a.commit.clone().or(src.commit.clone()).unwrap_or_default();
+    println!(
+        "importing Kafka {release}{} from {} ({}, {} files)",
+        if commit.is_empty() {
+            String::new()
+        } else {
+            format!(" ({commit})")
+        },
+        from.display(),
+        src.kind,
+        src.files.len()
+    );
+    let opts = Options {
+        release,
+        commit,
+        allow_wire_change: a.allow_wire_change,
+    };
+    let staging = staging_dir();
+    let result = import::plan(schemas, src.files, &opts, &staging).and_then(|plan| {
+        import::apply(schemas, &plan)?;
+        Ok::<_, ImportError>(plan)
+    });
+    let _ = std::fs::remove_dir_all(&staging);
+    let plan = match result {
+        Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+            eprintln!(
+                "error: import refused, {} left untouched",
+                schemas.display()
+            );
+            return fail(e);
         }
     };
-    let manifest = match kafka_protocol_gen::read_manifest(&schemas) {
+    for w in &plan.wire_changes {
+        println!(
+            "warning: wire change let through by --allow-wire-change: {} v{}: {}",
+            w.message, w.version, w.detail
+        );
+    }
+    print!("{}", plan.changelog());
+    println!(
+        "(message, version) pairs: {} before, {} after, none lost; changelog appended to {}",
+        plan.pairs_before,
+        plan.pairs_after,
+        schemas.join("CHANGELOG.md").display()
+    );
+    ExitCode::SUCCESS
+}
+
+fn check(schemas: &Path) -> ExitCode {
+    let manifest = match kafka_protocol_gen::read_manifest(schemas) {
         Ok(m) => m,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::FAILURE;
+        Err(e) => return fail(e),
+    };
+    let files = match import::read_dir_files(&schemas.join(&manifest.current)) {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let opts = Options {
+        release: manifest.release.clone(),
+        commit: manifest.commit.clone(),
+        allow_wire_change: false,
+    };
+    let staging = staging_dir();
+    let result = import::plan(schemas, files, &opts, &staging)
+        .and_then(|plan| import::compare(schemas, &plan).map(|d| (plan, d)));
+    let _ = std::fs::remove_dir_all(&staging);
+    match result {
+        Err(e) => fail(format!("{} does not regenerate: {e}", schemas.display())),
+        Ok((_, diffs)) if !diffs.is_empty() => {
+            eprintln!(
+                "error: {} is not what `cargo xtask regen` of Kafka {} produces:",
+                schemas.display(),
+                manifest.release
+            );
+            for d in diffs {
+                eprintln!("  {d}");
+            }
+            ExitCode::FAILURE
         }
+        Ok((plan, _)) => {
+            println!(
+                "ok: {} is a regen of Kafka {} with history [{}]; {} (message, version) pairs",
+                schemas.display(),
+                manifest.release,
+                manifest
+                    .history
+                    .iter()
+                    .map(|h| h.release.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                plan.pairs_after
+            );
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+fn generate(schemas: &Path, out: &Path) -> ExitCode {
+    let report = match kafka_protocol_gen::generate(schemas, out) {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    let manifest = match kafka_protocol_gen::read_manifest(schemas) {
+        Ok(m) => m,
+        Err(e) => return fail(e),
     };
     println!(
         "Kafka {} ({}), history: {}",
@@ -83,10 +286,107 @@ fn regen(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+fn expand(args: &[String]) -> ExitCode {
+    let Some(a) = parse(args, true) else {
+        return usage();
+    };
+    let root = workspace_root();
+    let schemas = a.schemas.clone().unwrap_or_else(|| root.join("schemas"));
+    let out = a
+        .out
+        .clone()
+        .unwrap_or_else(|| root.join("target").join("expand"));
+    let set = match kafka_protocol_gen::load_schema_set(&schemas) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let files = match kafka_protocol_gen::emit::render(&set, "crate::messages", "") {
+        Ok(f) => f,
+        Err(e) => return fail(e),
+    };
+    let wanted: Option<Vec<String>> = match &a.api {
+        None => None,
+        Some(api) => {
+            let modules: Vec<String> = set
+                .messages
+                .iter()
+                .filter(|m| matches_api(m, api))
+                .map(|m| format!("{}.rs", m.module))
+                .collect();
+            if modules.is_empty() {
+                return fail(format!(
+                    "no API {api:?} (give a name like Fetch or FetchRequest, or a key like 1)"
+                ));
+            }
+            Some(modules)
+        }
+    };
+    if let Err(e) = std::fs::create_dir_all(&out) {
+        return fail(format!("{}: {e}", out.display()));
+    }
+    let mut written = Vec::new();
+    for (name, text) in files {
+        if wanted.as_ref().is_some_and(|w| !w.contains(&name)) {
+            continue;
+        }
+        let path = out.join(&name);
+        if let Err(e) = std::fs::write(&path, text) {
+            return fail(format!("{}: {e}", path.display()));
+        }
+        written.push(path);
+    }
+    // The generator formats with prettyplease; rustfmt, when installed, gives
+    // the layout the rest of the workspace uses.
+    let formatted = Command::new("rustfmt")
+        .args(["--edition", "2024"])
+        .args(&written)
+        .status()
+        .is_ok_and(|s| s.success());
+    println!(
+        "{} files written to {} ({})",
+        written.len(),
+        out.display(),
+        if formatted {
+            "rustfmt"
+        } else {
+            "prettyplease; rustfmt not available"
+        }
+    );
+    for w in &written {
+        println!("  {}", w.display());
+    }
+    ExitCode::SUCCESS
+}
+
+fn matches_api(m: &kafka_protocol_gen::Message, api: &str) -> bool {
+    use kafka_protocol_gen::MessageKind;
+    if !matches!(m.kind, MessageKind::Request | MessageKind::Response) {
+        return false;
+    }
+    if let Ok(k) = api.parse::<i16>() {
+        return m.api_key == Some(k);
+    }
+    let base = m
+        .name
+        .strip_suffix("Request")
+        .or_else(|| m.name.strip_suffix("Response"))
+        .unwrap_or(&m.name);
+    let api = api
+        .strip_suffix("Request")
+        .or_else(|| api.strip_suffix("Response"))
+        .unwrap_or(api);
+    base.eq_ignore_ascii_case(api)
+        || m.module
+            .trim_end_matches("_request")
+            .trim_end_matches("_response")
+            == api
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
+        Some("expand") => expand(&args[1..]),
         _ => usage(),
     }
 }
