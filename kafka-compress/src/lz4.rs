@@ -120,23 +120,25 @@ mod imp {
             header_checksum(&[FLG_KAFKA, BD_64K])
         };
         out.push(hc);
-        let bound = lz4_flex::block::get_maximum_output_size(BLOCK_64K);
+        // The frame is never longer than the input plus 4 bytes per block and
+        // the end mark, because a block that does not shrink is stored.
+        let blocks = input.len().div_ceil(BLOCK_64K);
+        out.reserve(input.len() + 4 * blocks + 4);
+        // One scratch block, reused: each block is compressed into it and
+        // then either it or the input block is copied out.
+        let mut scratch = vec![0; lz4_flex::block::get_maximum_output_size(BLOCK_64K)];
         for block in input.chunks(BLOCK_64K) {
-            let size_at = out.len();
-            out.resize(size_at + 4 + bound, 0);
-            let dst = out.get_mut(size_at + 4..).unwrap_or_default();
-            let compressed = compress_block(level, block, dst)?;
-            let size = if compressed >= block.len() {
-                // Stored, as Kafka does when compression does not help.
-                out.truncate(size_at + 4);
-                out.extend_from_slice(block);
-                block.len() as u32 | UNCOMPRESSED
-            } else {
-                out.truncate(size_at + 4 + compressed);
-                compressed as u32
-            };
-            if let Some(slot) = out.get_mut(size_at..size_at + 4) {
-                slot.copy_from_slice(&size.to_le_bytes());
+            let compressed = compress_block(level, block, &mut scratch)?;
+            match scratch.get(..compressed) {
+                Some(packed) if compressed < block.len() => {
+                    out.extend_from_slice(&(compressed as u32).to_le_bytes());
+                    out.extend_from_slice(packed);
+                }
+                _ => {
+                    // Stored, as Kafka does when compression does not help.
+                    out.extend_from_slice(&(block.len() as u32 | UNCOMPRESSED).to_le_bytes());
+                    out.extend_from_slice(block);
+                }
             }
         }
         out.extend_from_slice(&0u32.to_le_bytes());
@@ -210,7 +212,12 @@ mod imp {
         limit: usize,
         legacy_hc: bool,
     ) -> Result<Vec<u8>, Error> {
-        let mut out = ZeroedOut::new(initial_capacity(input.len(), limit));
+        // A guess from the input plus one block, so that a payload near the
+        // typical ratio does not need a second allocation for its last block.
+        let first = initial_capacity(input.len(), limit)
+            .saturating_add(BLOCK_64K)
+            .min(limit);
+        let mut out = ZeroedOut::new(first);
         let mut r = Reader(input);
         let mut frames = 0usize;
         loop {

@@ -41,8 +41,8 @@ pub(crate) fn read_to_end_bounded<R: Read>(
 
 /// An output buffer whose spare room is already initialised, so block
 /// decoders (which need a `&mut [u8]`) can write into it without the buffer
-/// being zeroed again for every block. Fresh room comes from `vec![0; n]`,
-/// which the allocator can hand out pre-zeroed.
+/// being zeroed again for every block. The first room comes from
+/// `vec![0; n]`, which the allocator can hand out pre-zeroed.
 pub(crate) struct ZeroedOut {
     buf: Vec<u8>,
     filled: usize,
@@ -74,13 +74,9 @@ impl ZeroedOut {
         let need = self.filled.saturating_add(room);
         if self.buf.len() < need {
             let doubled = self.buf.len().saturating_mul(2).min(cap);
-            let mut grown = vec![0; need.max(doubled)];
-            if let (Some(dst), Some(src)) =
-                (grown.get_mut(..self.filled), self.buf.get(..self.filled))
-            {
-                dst.copy_from_slice(src);
-            }
-            self.buf = grown;
+            // `resize` reallocates (in place or by remapping when it can)
+            // and zeroes only the new part.
+            self.buf.resize(need.max(doubled), 0);
         }
         let (done, spare) = self.buf.split_at_mut(self.filled);
         (done, spare)

@@ -29,27 +29,18 @@ pub(crate) fn compress_xerial(input: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&XERIAL_VERSION.to_be_bytes());
     out.extend_from_slice(&XERIAL_VERSION.to_be_bytes());
     let mut enc = snap::raw::Encoder::new();
+    // One scratch block, reused; only what snappy wrote is copied out.
+    let mut scratch = vec![0; snap::raw::max_compress_len(XERIAL_BLOCK)];
     for chunk in input.chunks(XERIAL_BLOCK) {
-        let len_at = out.len();
-        out.extend_from_slice(&[0; 4]);
-        compress_raw_with(&mut enc, chunk, out);
-        let block_len = out.len() - len_at - 4;
-        // A block is at most max_compress_len(32 KiB), far below i32::MAX.
-        let block_len = u32::try_from(block_len).unwrap_or(u32::MAX);
-        if let Some(slot) = out.get_mut(len_at..len_at + 4) {
-            slot.copy_from_slice(&block_len.to_be_bytes());
-        }
+        // The scratch block is max_compress_len(32 KiB) long, so this cannot
+        // fail; if it did, an empty block would be written and decoding
+        // would report the stream as corrupt rather than lose data silently.
+        let n = enc.compress(chunk, &mut scratch).unwrap_or(0);
+        let block = scratch.get(..n).unwrap_or_default();
+        // n is at most max_compress_len(32 KiB), far below i32::MAX.
+        out.extend_from_slice(&(n as u32).to_be_bytes());
+        out.extend_from_slice(block);
     }
-}
-
-fn compress_raw_with(enc: &mut snap::raw::Encoder, input: &[u8], out: &mut Vec<u8>) {
-    let start = out.len();
-    out.resize(start + snap::raw::max_compress_len(input.len()), 0);
-    let dst = out.get_mut(start..).unwrap_or_default();
-    // The destination is max_compress_len long, so this cannot fail for
-    // inputs snappy accepts (under 4 GiB); a failure leaves nothing written.
-    let written = enc.compress(input, dst).unwrap_or(0);
-    out.truncate(start + written);
 }
 
 /// Which of the three snappy layouts an input uses.

@@ -14,19 +14,21 @@ const MAX_WINDOW_LOG: u32 = 27;
 
 /// Compresses `input` as one frame, with its content size, at `level`.
 pub(crate) fn compress(level: i32, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-    let start = out.len();
-    out.resize(start + zstd::zstd_safe::compress_bound(input.len()), 0);
-    let dst = out.get_mut(start..).unwrap_or_default();
-    match zstd::bulk::compress_to_buffer(input, dst, level) {
-        Ok(n) => {
-            out.truncate(start + n);
-            Ok(())
-        }
-        Err(_) => {
-            out.truncate(start);
-            Err(Error::CompressFailed(Compression::ZSTD))
-        }
+    use zstd::zstd_safe;
+
+    let bound = zstd_safe::compress_bound(input.len());
+    let failed = |_| Error::CompressFailed(Compression::ZSTD);
+    if out.is_empty() {
+        // libzstd writes straight into the spare capacity.
+        out.reserve(bound);
+        zstd_safe::compress(out, input, level).map_err(failed)?;
+    } else {
+        // It writes from the start of a Vec, so go through a second one.
+        let mut frame = Vec::with_capacity(bound);
+        zstd_safe::compress(&mut frame, input, level).map_err(failed)?;
+        out.extend_from_slice(&frame);
     }
+    Ok(())
 }
 
 fn corrupt(kind: CorruptKind) -> Error {
