@@ -68,12 +68,22 @@
 //!
 //! Every decompression takes a `limit` and fails with
 //! [`Error::OutputLimitExceeded`] as soon as the output would be larger. No
-//! size an input claims (a snappy length varint, an LZ4 content size or block
-//! size, a zstd content size) is allocated on trust: pre-allocation is capped
-//! by what the input could actually expand to and by the limit, and output
-//! grows only as it is produced. A zstd frame may ask for a window of up to
-//! `max(8 MiB, limit)` (capped at 128 MiB, libzstd's own default); larger
-//! windows are refused.
+//! size an input claims is allocated on trust:
+//!
+//! - a snappy length varint is refused if its block could not expand that
+//!   far (snappy expands at most 64 bytes per 3 input bytes) and checked
+//!   against the limit before anything is allocated;
+//! - an LZ4 content size is only compared with the limit and, at the end,
+//!   with what was decoded; each block gets the least of its frame's block
+//!   size, 255 times its compressed length and the room left under the limit;
+//! - a zstd content size is used to size the output in one go only if it is
+//!   at most 64 times the input (or 1 MiB); otherwise the output grows as
+//!   libzstd produces it. A zstd frame may ask for a window of up to
+//!   `max(8 MiB, limit)` (capped at 128 MiB, libzstd's own default); larger
+//!   windows are refused.
+//!
+//! Output buffers grow geometrically as output is produced, so memory stays
+//! within about twice the limit whatever the input says.
 //!
 //! # How this is tested
 //!
@@ -387,8 +397,8 @@ fn compress_enabled(
 /// Decompresses `input`, which was compressed with `codec`.
 ///
 /// Fails with [`Error::OutputLimitExceeded`] if the output would be longer
-/// than `limit` bytes; memory use stays within roughly twice the smaller of
-/// `limit` and what the input can really expand to.
+/// than `limit` bytes. Memory use is bounded by the limit, never by a size
+/// the input claims (see [Bounded decompression](crate#bounded-decompression)).
 ///
 /// # Errors
 ///

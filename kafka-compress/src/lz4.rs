@@ -126,7 +126,8 @@ mod imp {
         out.reserve(input.len() + 4 * blocks + 4);
         // One scratch block, reused: each block is compressed into it and
         // then either it or the input block is copied out.
-        let mut scratch = vec![0; lz4_flex::block::get_maximum_output_size(BLOCK_64K)];
+        let mut scratch =
+            vec![0; lz4_flex::block::get_maximum_output_size(input.len().min(BLOCK_64K))];
         for block in input.chunks(BLOCK_64K) {
             let compressed = compress_block(level, block, &mut scratch)?;
             match scratch.get(..compressed) {

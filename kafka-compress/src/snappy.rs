@@ -30,9 +30,9 @@ pub(crate) fn compress_xerial(input: &[u8], out: &mut Vec<u8>) {
     out.extend_from_slice(&XERIAL_VERSION.to_be_bytes());
     let mut enc = snap::raw::Encoder::new();
     // One scratch block, reused; only what snappy wrote is copied out.
-    let mut scratch = vec![0; snap::raw::max_compress_len(XERIAL_BLOCK)];
+    let mut scratch = vec![0; snap::raw::max_compress_len(input.len().min(XERIAL_BLOCK))];
     for chunk in input.chunks(XERIAL_BLOCK) {
-        // The scratch block is max_compress_len(32 KiB) long, so this cannot
+        // The scratch block is max_compress_len of the largest chunk, so this cannot
         // fail; if it did, an empty block would be written and decoding
         // would report the stream as corrupt rather than lose data silently.
         let n = enc.compress(chunk, &mut scratch).unwrap_or(0);
