@@ -67,6 +67,15 @@ pub enum CorruptKind {
 }
 
 impl Error {
+    #[cfg_attr(
+        not(any(
+            feature = "gzip",
+            feature = "snappy",
+            feature = "lz4",
+            feature = "zstd"
+        )),
+        allow(dead_code)
+    )]
     pub(crate) const fn corrupt(codec: Compression, kind: CorruptKind) -> Self {
         Error::Corrupt { codec, kind }
     }

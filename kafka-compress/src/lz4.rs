@@ -148,6 +148,7 @@ mod imp {
 
     /// Kafka's default level, which uses the fast compressor; every other
     /// level uses LZ4 HC at that level (as `Lz4BlockOutputStream` does).
+    #[cfg_attr(not(feature = "lz4-hc"), allow(dead_code))]
     pub(crate) const DEFAULT_LEVEL: i32 = 9;
 
     /// Compresses one block into `dst`, which is at least

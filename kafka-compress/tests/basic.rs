@@ -1,4 +1,10 @@
 //! Round trips through the public API and its error paths.
+#![cfg(all(
+    feature = "gzip",
+    feature = "snappy",
+    feature = "lz4",
+    feature = "zstd"
+))]
 
 use kafka_compress::{Compression, CorruptKind, Error, compress, decompress};
 

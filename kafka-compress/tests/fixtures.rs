@@ -1,5 +1,11 @@
 //! Vectors written by other software (see `tests/data/README.md` for how
 //! each was made) decode to the bytes that went in.
+#![cfg(all(
+    feature = "gzip",
+    feature = "snappy",
+    feature = "lz4",
+    feature = "zstd"
+))]
 
 use std::path::PathBuf;
 
