@@ -136,6 +136,28 @@ fn io(path: &Path, e: std::io::Error) -> ImportError {
     }
 }
 
+/// A digest of a release folder's files, names and bytes, in name order
+/// (64-bit FNV-1a, `fnv1a64:` and 16 hex digits): not a security measure, a
+/// way for `regen --check` to notice a hand-edited schema.
+pub fn digest(files: &[SourceFile]) -> String {
+    let mut sorted: Vec<&SourceFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    };
+    for f in sorted {
+        eat(f.name.as_bytes());
+        eat(&[0]);
+        eat(&(f.bytes.len() as u64).to_le_bytes());
+        eat(&f.bytes);
+    }
+    format!("fnv1a64:{h:016x}")
+}
+
 /// A planned import: the complete new tree sits in `staging`.
 #[derive(Clone, Debug)]
 pub struct Plan {
@@ -316,6 +338,7 @@ pub fn plan(
                 commit: old_manifest.commit.clone(),
                 dir,
                 why: String::new(),
+                digest: digest(&cur_files),
             },
             files: cur_files,
             messages,
@@ -326,9 +349,14 @@ pub fn plan(
             continue;
         }
         let messages = load_release(&root.join(&h.dir), &h.dir, &h.release)?;
+        let files = read_dir_files(&root.join(&h.dir))?;
+        let mut entry = h.clone();
+        if entry.digest.is_empty() {
+            entry.digest = digest(&files);
+        }
         candidates.push(Candidate {
-            entry: h.clone(),
-            files: read_dir_files(&root.join(&h.dir))?,
+            entry,
+            files,
             messages,
         });
     }
@@ -379,6 +407,7 @@ pub fn plan(
         source: old_manifest.source.clone(),
         current: old_manifest.current.clone(),
         history,
+        digest: digest(&files),
     };
 
     // Stage the complete tree, then load it exactly as the build will.
@@ -522,6 +551,12 @@ fn replace_dir(from: &Path, to: &Path) -> Result<(), ImportError> {
 /// (empty when the root is exactly what the staged import would produce).
 pub fn compare(root: &Path, plan: &Plan) -> Result<Vec<String>, ImportError> {
     let mut out = Vec::new();
+    if plan.old_manifest.digest != plan.manifest.digest {
+        out.push(format!(
+            "{}: files are not the imported release (digest {}, manifest {:?})",
+            plan.manifest.current, plan.manifest.digest, plan.old_manifest.digest
+        ));
+    }
     let old = std::fs::read_to_string(root.join("manifest.json"))
         .map_err(|e| io(&root.join("manifest.json"), e))?;
     if old != manifest_text(&plan.manifest) {
@@ -546,6 +581,15 @@ pub fn compare(root: &Path, plan: &Plan) -> Result<Vec<String>, ImportError> {
             if !want.iter().any(|w| w.name == h.name) {
                 out.push(format!("{d}/{} is extra", h.name));
             }
+        }
+    }
+    for h in &plan.manifest.history {
+        let have = digest(&read_dir_files(&root.join(&h.dir))?);
+        if have != h.digest {
+            out.push(format!(
+                "{}: files changed since the import (digest {have}, manifest {})",
+                h.dir, h.digest
+            ));
         }
     }
     for h in &plan.history_dropped {

@@ -47,6 +47,10 @@ pub struct Manifest {
     pub current: String,
     /// Kept history, newest first.
     pub history: Vec<HistoryEntry>,
+    /// A digest of the current folder's files ([`import::digest`]), written by
+    /// `cargo xtask regen` so `regen --check` notices hand edits.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub digest: String,
 }
 
 /// One kept release in the manifest.
@@ -61,6 +65,9 @@ pub struct HistoryEntry {
     pub dir: String,
     /// Why it is kept.
     pub why: String,
+    /// A digest of the folder's files ([`import::digest`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub digest: String,
 }
 
 /// Every message of the codec, merged, with its provenance.
@@ -247,6 +254,7 @@ pub fn generate_dir(
             source: dir.display().to_string(),
             current: sub.into(),
             history: Vec::new(),
+            digest: String::new(),
         },
         messages,
     };
