@@ -119,6 +119,8 @@ pub enum DecodeErrorKind {
     UnknownApiKey(i16),
     /// A frame larger than the configured maximum, or with a negative size.
     BadFrameSize(i64),
+    /// A response whose correlation id matches no request in flight.
+    UnknownCorrelationId(i32),
 }
 
 /// A decoding error: a [`DecodeErrorKind`] and where it happened.
@@ -240,6 +242,9 @@ impl fmt::Display for DecodeErrorKind {
             TrailingBytes(n) => write!(f, "{n} bytes left after the message"),
             UnknownApiKey(k) => write!(f, "unknown API key {k}"),
             BadFrameSize(n) => write!(f, "invalid frame size {n}"),
+            UnknownCorrelationId(c) => {
+                write!(f, "correlation id {c} matches no request in flight")
+            }
         }
     }
 }
@@ -307,6 +312,13 @@ pub enum EncodeErrorKind {
     UnknownTagOrder(u32),
     /// An unknown tagged field uses a tag this version defines.
     UnknownTagCollision(u32),
+    /// A frame's header names a different API than its body.
+    ApiKeyMismatch {
+        /// The API key in the header.
+        header: i16,
+        /// The API key of the body.
+        body: i16,
+    },
 }
 
 /// An encoding error: an [`EncodeErrorKind`] and where it happened.
@@ -400,6 +412,12 @@ impl fmt::Display for EncodeErrorKind {
                 write!(
                     f,
                     "attempted to use tag {t} as an undefined tag, but this version defines it"
+                )
+            }
+            ApiKeyMismatch { header, body } => {
+                write!(
+                    f,
+                    "the header names API key {header}, the body is API key {body}"
                 )
             }
         }

@@ -52,6 +52,7 @@
 mod api;
 mod codec;
 mod error;
+pub mod frame;
 mod message;
 mod types;
 mod versioned;
