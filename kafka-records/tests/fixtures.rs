@@ -454,3 +454,35 @@ fn librdkafka_v2_idempotent() {
         "builder output equals librdkafka's"
     );
 }
+
+/// An old broker's Fetch (v0-v3) cut mid-message: complete messages, then the tail.
+#[test]
+fn legacy_message_set_cut_anywhere() {
+    let bytes = fixture("kafka_python_magic1_none.bin");
+    let sizes: Vec<usize> = BatchStream::new(bytes.clone())
+        .map(|b| b.unwrap().encoded_len())
+        .collect();
+    assert_eq!(sizes.len(), 4);
+    for cut in 0..=bytes.len() {
+        let mut stream = BatchStream::new(bytes.slice(..cut));
+        let n = stream
+            .by_ref()
+            .map(|b| b.unwrap().encoded_len())
+            .sum::<usize>();
+        let complete: usize = sizes
+            .iter()
+            .scan(0, |acc, s| {
+                *acc += s;
+                Some(*acc)
+            })
+            .filter(|&end| end <= cut)
+            .last()
+            .unwrap_or(0);
+        assert_eq!(n, complete, "cut {cut}");
+        assert_eq!(
+            stream.partial_tail().map(Bytes::len),
+            (cut > complete).then_some(cut - complete),
+            "cut {cut}"
+        );
+    }
+}
