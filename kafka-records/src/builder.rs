@@ -115,10 +115,13 @@ impl RecordBatchBuilder {
     }
 
     /// Sets the delete-horizon bit; the base timestamp becomes `horizon` and
-    /// record deltas are taken from it. Call before appending.
+    /// record deltas are taken from it. Has no effect once a record was
+    /// appended (their deltas are already written).
     pub fn delete_horizon(mut self, horizon: i64) -> Self {
-        self.attributes = self.attributes.with_delete_horizon(true);
-        self.base_timestamp = Some(horizon);
+        if self.count == 0 {
+            self.attributes = self.attributes.with_delete_horizon(true);
+            self.base_timestamp = Some(horizon);
+        }
         self
     }
 
