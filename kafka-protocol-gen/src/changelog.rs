@@ -276,11 +276,17 @@ fn evolve(
     new: &VersionSet,
 ) -> (VersionSet, VersionSet) {
     let common = o.valid.intersect(&n.valid);
-    let added = n.valid.subtract(&o.valid);
-    let follows = o.valid.highest().is_some_and(|h| old.contains(h));
-    let expected = old
-        .intersect(&common)
-        .union(&if follows { added } else { VersionSet::none() });
+    let mut expected = old.intersect(&common);
+    if let (Some(lo), Some(hi)) = (o.valid.lowest(), o.valid.highest()) {
+        // A version added above the old range continues the old latest one; one
+        // added below it (Kafka 4.0.1 brought JoinGroup v0-1 back) the oldest.
+        for v in n.valid.subtract(&o.valid).iter() {
+            let neighbour = if v > hi { hi } else { lo };
+            if old.contains(neighbour) {
+                expected = expected.union(&VersionSet::range(v, v));
+            }
+        }
+    }
     let new = new.intersect(&n.valid);
     (new.subtract(&expected), expected.subtract(&new))
 }

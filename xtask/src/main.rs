@@ -296,6 +296,14 @@ fn expand(args: &[String]) -> ExitCode {
         .out
         .clone()
         .unwrap_or_else(|| root.join("target").join("expand"));
+    if a.out.is_none() {
+        // The default folder is ours: clear what an earlier expand left.
+        for e in std::fs::read_dir(&out).into_iter().flatten().flatten() {
+            if e.path().extension().is_some_and(|x| x == "rs") {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
+    }
     let set = match kafka_protocol_gen::load_schema_set(&schemas) {
         Ok(s) => s,
         Err(e) => return fail(e),
