@@ -63,6 +63,15 @@ pub enum ImportError {
     UnknownKeys(Vec<(String, UnknownKey)>),
     /// Versions earlier releases defined would change their wire shape.
     WireChanges(Vec<WireChange>),
+    /// `--allow-wire-change` cannot help: a kept history folder defines the
+    /// changed message and versions the new release lacks, so both shapes
+    /// would have to stay.
+    WireChangeInHistory {
+        /// The history folder.
+        dir: String,
+        /// The message.
+        message: String,
+    },
     /// `(message, version)` pairs supported before that the result lacks.
     LostVersions(Vec<(String, i16)>),
     /// The generator rejected the new files or the merged result.
@@ -105,6 +114,11 @@ impl fmt::Display for ImportError {
                 }
                 Ok(())
             }
+            ImportError::WireChangeInHistory { dir, message } => write!(
+                f,
+                "{dir} defines {message} with versions the new release lacks, and the import \
+                 changes the shape of versions it shares with it: the merged codec cannot keep both"
+            ),
             ImportError::LostVersions(list) => {
                 writeln!(
                     f,
@@ -360,6 +374,9 @@ pub fn plan(
             messages,
         });
     }
+    if !wire.is_empty() {
+        drop_overridden(&mut candidates, &new_msgs, &wire)?;
+    }
     // Drop, oldest first, every candidate the others make redundant.
     let mut keep = vec![true; candidates.len()];
     for i in (0..candidates.len()).rev() {
@@ -447,6 +464,50 @@ pub fn plan(
     })
 }
 
+/// With `--allow-wire-change`: leaves out of the history candidates the files
+/// of the messages whose shape the new release changes (both halves of an
+/// API), so the merge takes the new shape. Refused when such a file also
+/// contributes versions the new release lacks.
+fn drop_overridden(
+    candidates: &mut [Candidate],
+    new: &[Message],
+    wire: &[WireChange],
+) -> Result<(), ImportError> {
+    let changed: Vec<&Message> = new
+        .iter()
+        .filter(|m| wire.iter().any(|w| w.message == m.name))
+        .collect();
+    let key = |m: &Message| match m.api_key {
+        Some(k)
+            if m.kind == crate::MessageKind::Request || m.kind == crate::MessageKind::Response =>
+        {
+            format!("api {k}")
+        }
+        _ => changelog::message_id(m),
+    };
+    let keys: Vec<String> = changed.iter().map(|m| key(m)).collect();
+    for c in candidates.iter_mut() {
+        let mut drop_files = Vec::new();
+        for m in c.messages.iter().filter(|m| keys.contains(&key(m))) {
+            let id = changelog::message_id(m);
+            let newer = new.iter().find(|n| changelog::message_id(n) == id);
+            if newer.is_none_or(|n| !m.valid.subtract(&n.valid).is_empty()) {
+                return Err(ImportError::WireChangeInHistory {
+                    dir: c.entry.dir.clone(),
+                    message: m.name.clone(),
+                });
+            }
+            drop_files.push(m.file.rsplit('/').next().unwrap_or_default().to_string());
+        }
+        if !drop_files.is_empty() {
+            c.files.retain(|f| !drop_files.contains(&f.name));
+            c.messages.retain(|m| !keys.contains(&key(m)));
+            c.entry.digest = digest(&c.files);
+        }
+    }
+    Ok(())
+}
+
 /// A release name as a folder name: anything but `[A-Za-z0-9._-]` becomes `_`.
 fn opts_dir_name(release: &str) -> String {
     release
@@ -497,7 +558,9 @@ pub fn apply(root: &Path, plan: &Plan) -> Result<(), ImportError> {
         &plan.staging.join(&plan.manifest.current),
         &root.join(&plan.manifest.current),
     )?;
-    for h in &plan.history_added {
+    // Every kept folder: an existing one changes only when
+    // `--allow-wire-change` left files out of it.
+    for h in &plan.manifest.history {
         replace_dir(&plan.staging.join(&h.dir), &root.join(&h.dir))?;
     }
     for h in &plan.history_dropped {

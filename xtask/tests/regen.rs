@@ -342,6 +342,31 @@ fn tampered_import_is_refused_and_changes_nothing() {
     );
     assert!(err.contains("--allow-wire-change"), "{err}");
     assert_eq!(snapshot(&root), before, "schemas/ must be untouched");
+
+    // The explicit override imports it, and says what it let through.
+    let o = xtask(&[
+        "regen",
+        "--schemas",
+        s(&root),
+        "--from",
+        s(&src),
+        "--release",
+        "3.8.0",
+        "--allow-wire-change",
+        "--out",
+        s(&tmp.0.join("out")),
+        "--no-build",
+    ]);
+    let out = ok(&o);
+    assert!(
+        out.contains("wire change let through by --allow-wire-change: FindCoordinatorRequest v0"),
+        "{out}"
+    );
+    assert_eq!(
+        kafka_protocol_gen::read_manifest(&root).unwrap().release,
+        "3.8.0"
+    );
+    ok(&xtask(&["regen", "--check", "--schemas", s(&root)]));
 }
 
 /// Keys a newer Kafka might add are reported (file, where, key, value), and
