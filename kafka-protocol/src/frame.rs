@@ -50,6 +50,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+use crate::any::{AnyRequest, AnyResponse};
 use crate::api::ApiKey;
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use crate::message::{Message, Request, Response};
@@ -134,6 +135,15 @@ impl FrameCodec {
         }
         buf.advance(SIZE_LEN);
         Ok(Some(buf.split_to(size).freeze()))
+    }
+
+    /// Cuts the next whole request frame out of `buf` and decodes it, or
+    /// returns `Ok(None)` when it is not all there yet. The frame's bytes are
+    /// consumed even when decoding them fails.
+    pub fn decode_request(&self, buf: &mut BytesMut) -> Result<Option<RequestFrame>, DecodeError> {
+        self.decode_frame(buf)?
+            .map(RequestFrame::decode)
+            .transpose()
     }
 
     /// Like [`decode_frame`](Self::decode_frame), for bytes already in memory
@@ -313,6 +323,146 @@ pub fn encode_response_with_header<R: Response>(
     })
 }
 
+/// A whole request: its header and its body, whatever the API.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestFrame {
+    /// The header; its API key and version say what the body is.
+    pub header: RequestHeader,
+    /// The body.
+    pub body: AnyRequest,
+}
+
+impl RequestFrame {
+    /// A frame of `body` under `header`.
+    pub fn new(header: RequestHeader, body: AnyRequest) -> Self {
+        Self { header, body }
+    }
+
+    /// The API key.
+    pub fn api_key(&self) -> ApiKey {
+        self.body.api_key()
+    }
+
+    /// The API version the body is at.
+    pub fn version(&self) -> i16 {
+        self.header.request_api_version
+    }
+
+    /// Decodes a whole request frame (without its size prefix) from its header
+    /// alone: the API key and version pick the header version and the body
+    /// type. The body must fill the frame exactly.
+    pub fn decode(mut frame: Bytes) -> Result<Self, DecodeError> {
+        let header = decode_request_header(&mut frame)?;
+        let body = AnyRequest::decode_exact(
+            ApiKey(header.request_api_key),
+            header.request_api_version,
+            frame,
+        )?;
+        Ok(Self { header, body })
+    }
+
+    fn header_version(&self) -> Result<i16, EncodeError> {
+        let (key, version) = (self.header.request_api_key, self.version());
+        if key != self.body.api_key().0 {
+            return Err(EncodeError::new(EncodeErrorKind::ApiKeyMismatch {
+                header: key,
+                body: self.body.api_key().0,
+            }));
+        }
+        self.body.request_header_version(version).ok_or_else(|| {
+            EncodeError::new(EncodeErrorKind::UnsupportedVersion(version))
+                .in_message(self.body.name(), version)
+        })
+    }
+
+    /// The number of bytes [`encode`](Self::encode) appends, size prefix
+    /// included; `None` when the header and body disagree on the API or the
+    /// version is unsupported.
+    pub fn encoded_len(&self) -> Option<usize> {
+        let hv = self.header_version().ok()?;
+        Some(SIZE_LEN + self.header.encoded_len(hv) + self.body.encoded_len(self.version()))
+    }
+
+    /// Appends the frame: size prefix, header, body. The header's API key must
+    /// be the body's. On error `buf` is left as it was.
+    pub fn encode(&self, buf: &mut BytesMut) -> Result<(), EncodeError> {
+        let hv = self.header_version()?;
+        let version = self.version();
+        let len = self.header.encoded_len(hv) + self.body.encoded_len(version);
+        write_frame(buf, len, |buf| {
+            self.header.encode(buf, hv)?;
+            self.body.encode(buf, version)
+        })
+    }
+}
+
+/// A whole response: its header, its body, and the version of the request it
+/// answers (which a response frame does not carry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResponseFrame {
+    /// The header (the correlation id).
+    pub header: ResponseHeader,
+    /// The API version the body is at: the version of the request it answers.
+    pub version: i16,
+    /// The body.
+    pub body: AnyResponse,
+}
+
+impl ResponseFrame {
+    /// A frame of `body` at `version` under `header`.
+    pub fn new(header: ResponseHeader, version: i16, body: AnyResponse) -> Self {
+        Self {
+            header,
+            version,
+            body,
+        }
+    }
+
+    /// The API key.
+    pub fn api_key(&self) -> ApiKey {
+        self.body.api_key()
+    }
+
+    /// Decodes a whole response frame (without its size prefix) answering
+    /// `version` of `api`. The body must fill the frame exactly.
+    pub fn decode(mut frame: Bytes, api: ApiKey, version: i16) -> Result<Self, DecodeError> {
+        let header = decode_response_header(&mut frame, api, version)?;
+        let body = AnyResponse::decode_exact(api, version, frame)?;
+        Ok(Self {
+            header,
+            version,
+            body,
+        })
+    }
+
+    fn header_version(&self) -> Result<i16, EncodeError> {
+        self.body
+            .response_header_version(self.version)
+            .ok_or_else(|| {
+                EncodeError::new(EncodeErrorKind::UnsupportedVersion(self.version))
+                    .in_message(self.body.name(), self.version)
+            })
+    }
+
+    /// The number of bytes [`encode`](Self::encode) appends, size prefix
+    /// included; `None` when the version is unsupported.
+    pub fn encoded_len(&self) -> Option<usize> {
+        let hv = self.header_version().ok()?;
+        Some(SIZE_LEN + self.header.encoded_len(hv) + self.body.encoded_len(self.version))
+    }
+
+    /// Appends the frame: size prefix, header, body. On error `buf` is left as
+    /// it was.
+    pub fn encode(&self, buf: &mut BytesMut) -> Result<(), EncodeError> {
+        let hv = self.header_version()?;
+        let len = self.header.encoded_len(hv) + self.body.encoded_len(self.version);
+        write_frame(buf, len, |buf| {
+            self.header.encode(buf, hv)?;
+            self.body.encode(buf, self.version)
+        })
+    }
+}
+
 /// The requests in flight on one connection: correlation id -> (API key,
 /// version), to decode the responses that answer them.
 ///
@@ -386,6 +536,23 @@ impl InFlight {
         let header = decode_response_header(frame, api, version)?;
         self.remove(id);
         Ok((api, version, header))
+    }
+
+    /// Decodes a whole response frame (without its size prefix), matching it
+    /// to its request by correlation id and taking the request out of flight.
+    pub fn decode_response(&mut self, mut frame: Bytes) -> Result<ResponseFrame, DecodeError> {
+        let id = peek_correlation_id(&frame)?;
+        let (api, version) = self
+            .get(id)
+            .ok_or(DecodeError::new(DecodeErrorKind::UnknownCorrelationId(id)))?;
+        let header = decode_response_header(&mut frame, api, version)?;
+        let body = AnyResponse::decode_exact(api, version, frame)?;
+        self.remove(id);
+        Ok(ResponseFrame {
+            header,
+            version,
+            body,
+        })
     }
 }
 
@@ -675,5 +842,148 @@ mod tests {
         let err = encode_response(&mut buf, 1, 99, &ApiVersionsResponse::default()).unwrap_err();
         assert_eq!(err.kind(), EncodeErrorKind::UnsupportedVersion(99));
         assert_eq!(&buf[..], b"kept");
+    }
+
+    #[test]
+    fn any_request_and_response_every_api_every_version() {
+        let codec = FrameCodec::new();
+        let mut apis = 0;
+        for key in ApiKey::all() {
+            apis += 1;
+            let info = key.info().unwrap();
+            let req = AnyRequest::default_for(key).unwrap();
+            let resp = AnyResponse::default_for(key).unwrap();
+            assert_eq!((req.api_key(), resp.api_key()), (key, key));
+            assert_eq!((req.name(), resp.name()), (info.name, info.name));
+            for v in info.versions.lowest..=info.versions.highest {
+                assert_eq!(req.request_header_version(v), key.request_header_version(v));
+                assert_eq!(
+                    resp.response_header_version(v),
+                    key.response_header_version(v)
+                );
+                let mut h = header(key, v, i32::from(v) + 100);
+                if key.request_header_version(v) == Some(0) {
+                    // Header v0 (ControlledShutdown v0) has no client id.
+                    h.client_id = Some("".into());
+                }
+                let frame = RequestFrame::new(h, req.clone());
+                let mut wire = BytesMut::new();
+                frame.encode(&mut wire).unwrap();
+                assert_eq!(Some(wire.len()), frame.encoded_len(), "{key:?} v{v}");
+                let got = codec.decode_request(&mut wire).unwrap().unwrap();
+                assert_eq!(got, frame, "{key:?} v{v}");
+                assert!(wire.is_empty());
+
+                let mut in_flight = InFlight::new();
+                in_flight.insert(&frame.header);
+                let answer = ResponseFrame::new(
+                    ResponseHeader::default().with_correlation_id(i32::from(v) + 100),
+                    v,
+                    resp.clone(),
+                );
+                answer.encode(&mut wire).unwrap();
+                assert_eq!(Some(wire.len()), answer.encoded_len());
+                let f = codec.decode_frame(&mut wire).unwrap().unwrap();
+                assert_eq!(
+                    in_flight.decode_response(f.clone()).unwrap(),
+                    answer,
+                    "{key:?} v{v}"
+                );
+                assert!(in_flight.is_empty());
+                assert_eq!(ResponseFrame::decode(f, key, v).unwrap(), answer);
+            }
+        }
+        assert!(apis >= 90, "{apis} APIs");
+    }
+
+    #[test]
+    fn any_variants_and_unknown_keys() {
+        let produce = ProduceRequest::default().with_acks(1).with_timeout_ms(5);
+        let any = AnyRequest::from(produce.clone());
+        assert!(matches!(&any, AnyRequest::Produce(p) if *p == produce));
+        assert_eq!((any.api_key(), any.name()), (ApiKey::PRODUCE, "Produce"));
+        let bytes = produce.to_bytes(8).unwrap();
+        assert_eq!(any.encoded_len(8), bytes.len());
+        let mut b = bytes.clone();
+        b = {
+            let mut v = BytesMut::from(&b[..]);
+            v.extend_from_slice(b"tail");
+            v.freeze()
+        };
+        let mut rest = b.clone();
+        assert_eq!(
+            AnyRequest::decode(ApiKey::PRODUCE, 8, &mut rest).unwrap(),
+            any
+        );
+        assert_eq!(&rest[..], b"tail");
+        let err = AnyRequest::decode_exact(ApiKey::PRODUCE, 8, b).unwrap_err();
+        assert_eq!(err.kind(), DecodeErrorKind::TrailingBytes(4));
+        assert_eq!(err.message(), Some("Produce"));
+
+        let resp = AnyResponse::from(ApiVersionsResponse::default().with_error_code(35));
+        assert!(matches!(resp, AnyResponse::ApiVersions(ref r) if r.error_code == 35));
+        assert_eq!(resp.name(), "ApiVersions");
+
+        for key in [ApiKey(-1), ApiKey(93), ApiKey(i16::MAX)] {
+            assert_eq!(AnyRequest::default_for(key), None);
+            assert_eq!(AnyResponse::default_for(key), None);
+            let mut b = bytes.clone();
+            assert_eq!(
+                AnyRequest::decode(key, 0, &mut b).unwrap_err().kind(),
+                DecodeErrorKind::UnknownApiKey(key.0)
+            );
+            assert_eq!(
+                AnyResponse::decode(key, 0, &mut b).unwrap_err().kind(),
+                DecodeErrorKind::UnknownApiKey(key.0)
+            );
+        }
+        // An unsupported version of a known API.
+        let mut b = bytes.clone();
+        assert_eq!(
+            AnyRequest::decode(ApiKey::PRODUCE, 99, &mut b)
+                .unwrap_err()
+                .kind(),
+            DecodeErrorKind::UnsupportedVersion(99)
+        );
+    }
+
+    #[test]
+    fn request_frames_checked() {
+        // Header and body disagree.
+        let frame = RequestFrame::new(
+            header(ApiKey::METADATA, 4, 1),
+            AnyRequest::from(ProduceRequest::default()),
+        );
+        let mut buf = BytesMut::new();
+        assert_eq!(
+            frame.encode(&mut buf).unwrap_err().kind(),
+            EncodeErrorKind::ApiKeyMismatch { header: 3, body: 0 }
+        );
+        assert_eq!(frame.encoded_len(), None);
+        assert!(buf.is_empty());
+
+        // Trailing bytes after the body are an error, not ignored.
+        let mut wire = request_frame(4, 1, &MetadataRequest::default());
+        wire.extend_from_slice(&[0xff]);
+        let size = i32::from_be_bytes(wire[..4].try_into().unwrap()) + 1;
+        wire[..4].copy_from_slice(&size.to_be_bytes());
+        assert_eq!(
+            FrameCodec::new()
+                .decode_request(&mut wire)
+                .unwrap_err()
+                .kind(),
+            DecodeErrorKind::TrailingBytes(1)
+        );
+        assert!(wire.is_empty(), "the bad frame is consumed");
+
+        // A frame of an unknown API.
+        let mut wire = BytesMut::from(&[0, 0, 0, 8, 0x01, 0x00, 0, 0, 0, 0, 0, 1][..]);
+        assert_eq!(
+            FrameCodec::new()
+                .decode_request(&mut wire)
+                .unwrap_err()
+                .kind(),
+            DecodeErrorKind::UnknownApiKey(256)
+        );
     }
 }

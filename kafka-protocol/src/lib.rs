@@ -79,6 +79,49 @@ pub mod messages {
     include!(concat!(env!("OUT_DIR"), "/messages.rs"));
 }
 
+/// Any request or response body: [`AnyRequest`](any::AnyRequest) and
+/// [`AnyResponse`](any::AnyResponse), one variant per API, named after it
+/// (`AnyRequest::Produce(ProduceRequest)`), with `decode(api_key, version,
+/// buf)`, `encode`, `encoded_len`, `api_key`, `name` and the header versions.
+/// [`frame::RequestFrame`] and [`frame::ResponseFrame`] put them in frames.
+///
+/// ```
+/// use bytes::BytesMut;
+/// use kafka_protocol::any::AnyRequest;
+/// use kafka_protocol::frame::{FrameCodec, RequestFrame};
+/// use kafka_protocol::messages::{MetadataRequest, RequestHeader};
+/// use kafka_protocol::ApiKey;
+///
+/// let header = RequestHeader::default()
+///     .with_request_api_key(ApiKey::METADATA.0)
+///     .with_request_api_version(12)
+///     .with_correlation_id(1);
+/// let mut wire = BytesMut::new();
+/// RequestFrame::new(header, MetadataRequest::default().into()).encode(&mut wire)?;
+///
+/// // A proxy decodes whatever arrives, looks, and re-encodes it unchanged.
+/// let frame = FrameCodec::new().decode_request(&mut wire)?.expect("whole frame");
+/// assert_eq!((frame.body.name(), frame.version()), ("Metadata", 12));
+/// match &frame.body {
+///     AnyRequest::Metadata(m) => assert_eq!(m.topics, Some(vec![])),
+///     other => panic!("unexpected {}", other.name()),
+/// }
+/// let mut again = BytesMut::new();
+/// frame.encode(&mut again)?;
+/// assert_eq!(again.len(), frame.encoded_len().unwrap());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+///
+/// Build cost: the two enums (about 4,300 generated lines, 93 arms per
+/// method) add about 11% to a clean debug build of this crate: `cargo clean
+/// -p kafka-protocol && time cargo build -p kafka-protocol` took 14.4-14.8 s
+/// of CPU (28-31 s wall) without them and 15.9-17.0 s of CPU (31-35 s wall)
+/// with them, on a shared 2-core machine. Below the 20% bar set for a
+/// feature flag, so they are always compiled.
+pub mod any {
+    include!(concat!(env!("OUT_DIR"), "/any.rs"));
+}
+
 #[cfg(test)]
 mod message_tests {
     include!(concat!(env!("OUT_DIR"), "/message_tests.rs"));

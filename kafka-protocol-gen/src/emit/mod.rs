@@ -1,5 +1,6 @@
 //! Emitters: pure functions from the merged model to formatted Rust files.
 
+pub mod any;
 pub mod cond;
 pub mod doc;
 pub mod message;
@@ -134,6 +135,10 @@ pub fn render(
     files.push((
         "api_keys.rs".into(),
         format_file("api_keys.rs", &header, api_table(set))?,
+    ));
+    files.push((
+        "any.rs".into(),
+        format_file("any.rs", &header, any::emit_any(set, &base))?,
     ));
     files.push((
         "message_tests.rs".into(),
