@@ -52,6 +52,7 @@
 mod api;
 mod codec;
 mod error;
+mod error_code;
 pub mod frame;
 mod message;
 mod types;
@@ -69,6 +70,7 @@ mod tests;
 
 pub use api::{ApiInfo, ApiKey, KAFKA_RELEASE};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, PathSegment};
+pub use error_code::ErrorCode;
 pub use message::{Message, Request, Response};
 pub use types::{ByteString, ParseUuidError, RawTaggedField, Uuid, VersionRange};
 pub use versioned::{VersionPrefixed, Versioned};
