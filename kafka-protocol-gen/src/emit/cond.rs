@@ -14,8 +14,8 @@ pub enum Cond {
     Always,
     /// False in every version of the context.
     Never,
-    /// Depends on the version: a single comparison, or several joined with
-    /// `||` inside parentheses (so it can stand as an operand of `&&` or `!`).
+    /// Depends on the version: one comparison, or several joined with `||`
+    /// (see [`Cond::operand`] for use next to `&&` or `!`).
     When(TokenStream),
 }
 
@@ -48,19 +48,26 @@ impl Cond {
                 }
             })
             .collect();
-        if parts.len() == 1 {
-            Cond::When(quote!(#(#parts)*))
-        } else {
-            Cond::When(quote!((#(#parts)||*)))
-        }
+        Cond::When(quote!(#(#parts)||*))
     }
 
-    /// The condition as an expression.
+    /// The condition as an expression on its own (an `if` condition or an argument).
     pub fn expr(&self) -> TokenStream {
         match self {
             Cond::Always => quote!(true),
             Cond::Never => quote!(false),
             Cond::When(t) => t.clone(),
+        }
+    }
+
+    /// The condition as an operand of `&&` or `!`: parenthesized when it is a
+    /// disjunction.
+    pub fn operand(&self) -> TokenStream {
+        let e = self.expr();
+        if e.to_string().contains("||") {
+            quote!((#e))
+        } else {
+            e
         }
     }
 
@@ -78,7 +85,10 @@ impl Cond {
         match self {
             Cond::Always => quote!(if #test { #body }),
             Cond::Never => TokenStream::new(),
-            Cond::When(t) => quote!(if #t && #test { #body }),
+            Cond::When(_) => {
+                let op = self.operand();
+                quote!(if #op && #test { #body })
+            }
         }
     }
 

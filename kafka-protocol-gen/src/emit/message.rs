@@ -636,7 +636,10 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
             let tag = f.tag.unwrap_or_default();
             let differs = differs_from_default(msg, f);
             let cond = match &tc {
-                Cond::When(t) => quote!(#t && #differs),
+                Cond::When(_) => {
+                    let op = tc.operand();
+                    quote!(#op && #differs)
+                }
                 _ => differs,
             };
             let len = len_field(f, &tset);
@@ -842,6 +845,8 @@ pub fn emit_module(msg: &Message, partner: Option<&Message>, base: &syn::Path) -
     for i in 0..msg.structs.len() {
         emit_struct(msg, i, &mut body);
         emit_populate(msg, i, &mut body);
+        super::strategy::emit_generate(msg, i, &mut body);
+        super::strategy::emit_absent_cases(msg, i, &mut body);
     }
     let id = struct_ident(msg, 0);
     let name = &msg.name;

@@ -4,6 +4,7 @@ pub mod any;
 pub mod cond;
 pub mod doc;
 pub mod message;
+pub mod strategy;
 
 use crate::SchemaSet;
 use crate::error::{Error, ErrorKind};
@@ -121,6 +122,8 @@ pub fn render(
             #[test]
             fn #test_name() {
                 crate::testing::check_message::<#base::#ty>();
+                crate::testing::check_properties::<#base::#ty>();
+                crate::testing::check_absent_fields::<#base::#ty>();
                 #request_check
             }
         });
@@ -136,6 +139,11 @@ pub fn render(
         "api_keys.rs".into(),
         format_file("api_keys.rs", &header, api_table(set))?,
     ));
+    let tested: Vec<&str> = set.messages.iter().map(|m| m.name.as_str()).collect();
+    tests.extend(quote! {
+        /// Every message the tests above cover (checked against the API table).
+        pub(crate) const TESTED: &[&str] = &[#(#tested),*];
+    });
     files.push((
         "any.rs".into(),
         format_file("any.rs", &header, any::emit_any(set, &base))?,
