@@ -55,6 +55,7 @@ mod error;
 mod error_code;
 pub mod frame;
 mod message;
+pub mod negotiate;
 mod types;
 mod versioned;
 
@@ -139,7 +140,6 @@ mod test_messages {
 }
 
 #[cfg(test)]
-#[allow(dead_code)] // its `TESTED` list is only cross-checked for the real schemas
 mod test_message_checks {
     include!(concat!(env!("OUT_DIR"), "/test_schemas/message_tests.rs"));
 }
