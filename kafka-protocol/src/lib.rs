@@ -140,6 +140,7 @@ mod test_messages {
 }
 
 #[cfg(test)]
+#[allow(dead_code)] // its `TESTED` list is only cross-checked for the real schemas
 mod test_message_checks {
     include!(concat!(env!("OUT_DIR"), "/test_schemas/message_tests.rs"));
 }
