@@ -85,6 +85,18 @@
 //! Output buffers grow geometrically as output is produced, so memory stays
 //! within about twice the limit whatever the input says.
 //!
+//! # Overhead over the backends
+//!
+//! `benches/codecs.rs` runs every codec (gzip 1 and 6, snappy, lz4 9 and 1,
+//! zstd 1 and 3) on JSON-like records of 1 KiB, 64 KiB and 1 MiB and on
+//! 64 KiB of random bytes, through this crate and through the backend called
+//! by hand to produce or read the same format. Measured in thread CPU time on
+//! the development machine, the geometric mean of this crate's throughput
+//! over the direct calls is 1.03 across the 56 pairs, and single pairs move
+//! by about 10 % between runs on the shared machine. The steady exception is
+//! LZ4 decompression of 1 KiB payloads: about 45 ns per call for the frame
+//! checks. The full table is in the benchmark's source.
+//!
 //! # How this is tested
 //!
 //! `tests/fixtures.rs` decodes vectors written by librdkafka (kcat), the
