@@ -1,6 +1,9 @@
 //! zstd through the `zstd` crate (libzstd).
 
+use std::cell::RefCell;
+
 use zstd::stream::raw::{DParameter, Decoder, InBuffer, Operation, OutBuffer};
+use zstd::zstd_safe;
 
 use crate::sink::initial_capacity;
 use crate::{Compression, CorruptKind, Error};
@@ -12,23 +15,48 @@ const MIN_WINDOW_LOG: u32 = 23;
 /// libzstd's own default maximum (128 MiB).
 const MAX_WINDOW_LOG: u32 = 27;
 
-/// Compresses `input` as one frame, with its content size, at `level`.
-pub(crate) fn compress(level: i32, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
-    use zstd::zstd_safe;
+thread_local! {
+    /// One compression and one decompression context per thread, reused:
+    /// creating a context costs more than compressing a small batch.
+    static CCTX: RefCell<Option<zstd_safe::CCtx<'static>>> = const { RefCell::new(None) };
+    static DCTX: RefCell<Option<zstd_safe::DCtx<'static>>> = const { RefCell::new(None) };
+}
 
+/// Runs `f` with this thread's compression context (a fresh one if it is
+/// somehow in use already).
+fn with_cctx<R>(f: impl FnOnce(&mut zstd_safe::CCtx<'static>) -> R) -> R {
+    CCTX.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => f(slot.get_or_insert_with(zstd_safe::CCtx::create)),
+        Err(_) => f(&mut zstd_safe::CCtx::create()),
+    })
+}
+
+/// Runs `f` with this thread's decompression context.
+fn with_dctx<R>(f: impl FnOnce(&mut zstd_safe::DCtx<'static>) -> R) -> R {
+    DCTX.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut slot) => f(slot.get_or_insert_with(zstd_safe::DCtx::create)),
+        Err(_) => f(&mut zstd_safe::DCtx::create()),
+    })
+}
+
+/// Compresses `input` as one frame, with its content size, at `level`
+/// (`ZSTD_compressCCtx`: the level alone sets the parameters).
+pub(crate) fn compress(level: i32, input: &[u8], out: &mut Vec<u8>) -> Result<(), Error> {
     let bound = zstd_safe::compress_bound(input.len());
     let failed = |_| Error::CompressFailed(Compression::ZSTD);
-    if out.is_empty() {
-        // libzstd writes straight into the spare capacity.
-        out.reserve(bound);
-        zstd_safe::compress(out, input, level).map_err(failed)?;
-    } else {
-        // It writes from the start of a Vec, so go through a second one.
-        let mut frame = Vec::with_capacity(bound);
-        zstd_safe::compress(&mut frame, input, level).map_err(failed)?;
-        out.extend_from_slice(&frame);
-    }
-    Ok(())
+    with_cctx(|cctx| {
+        if out.is_empty() {
+            // libzstd writes straight into the spare capacity.
+            out.reserve(bound);
+            cctx.compress(out, input, level).map_err(failed)?;
+        } else {
+            // It writes from the start of a Vec, so go through a second one.
+            let mut frame = Vec::with_capacity(bound);
+            cctx.compress(&mut frame, input, level).map_err(failed)?;
+            out.extend_from_slice(&frame);
+        }
+        Ok(())
+    })
 }
 
 fn corrupt(kind: CorruptKind) -> Error {
@@ -65,8 +93,6 @@ fn trusted_content_size(input_len: usize) -> usize {
 /// `None` when the path does not apply or the frame does not decode to its
 /// declared size; the streaming path then decides (and names the error).
 fn decompress_sized(input: &[u8], limit: usize) -> Result<Option<Vec<u8>>, Error> {
-    use zstd::zstd_safe;
-
     let Ok(Some(size)) = zstd_safe::get_frame_content_size(input) else {
         return Ok(None);
     };
@@ -80,7 +106,9 @@ fn decompress_sized(input: &[u8], limit: usize) -> Result<Option<Vec<u8>>, Error
         return Ok(None);
     }
     let mut out = Vec::with_capacity(size);
-    match zstd_safe::DCtx::create().decompress(&mut out, input) {
+    // ZSTD_decompressDCtx starts a new frame; no parameter is ever set on
+    // the shared context.
+    match with_dctx(|dctx| dctx.decompress(&mut out, input)) {
         Ok(n) if n == size => Ok(Some(out)),
         _ => Ok(None),
     }

@@ -165,3 +165,33 @@ fn empty_input_is_not_a_stream() {
         );
     }
 }
+
+/// zstd contexts are reused per thread: a level used before must not leak
+/// into the next call, and a failed decode must not spoil the next one.
+#[test]
+fn zstd_context_reuse_keeps_calls_independent() {
+    let data = sample(50_000);
+    let mut fresh = Vec::new();
+    compress(Compression::ZSTD, Some(1), &data, &mut fresh).unwrap();
+    let mut other = Vec::new();
+    compress(Compression::ZSTD, Some(22), &data, &mut other).unwrap();
+    assert!(other.len() < fresh.len());
+    let mut again = Vec::new();
+    compress(Compression::ZSTD, Some(1), &data, &mut again).unwrap();
+    assert_eq!(again, fresh, "level 22 leaked into a level 1 call");
+    // The same bytes libzstd writes with a context of its own.
+    assert_eq!(again, zstd::bulk::compress(&data, 1).unwrap());
+
+    let mut broken = fresh.clone();
+    let mid = broken.len() / 2;
+    broken[mid] ^= 0xff;
+    assert!(decompress(Compression::ZSTD, &broken, data.len()).is_err());
+    assert!(decompress(Compression::ZSTD, &fresh[..mid], data.len()).is_err());
+    assert_eq!(
+        decompress(Compression::ZSTD, &fresh, data.len()).unwrap(),
+        data
+    );
+    // From another thread too.
+    let handle = std::thread::spawn(move || decompress(Compression::ZSTD, &fresh, 50_000));
+    assert_eq!(handle.join().unwrap().unwrap(), data);
+}
