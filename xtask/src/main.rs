@@ -122,8 +122,13 @@ fn regen(args: &[String]) -> ExitCode {
     }
     println!("rebuilding: cargo build -p kafka-protocol");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    // By manifest path: `-p kafka-protocol` is ambiguous while the lock also
+    // holds the crates.io kafka-protocol (the benchmarks compare against it).
+    let manifest = root.join("kafka-protocol").join("Cargo.toml");
     match Command::new(cargo)
-        .args(["build", "-p", "kafka-protocol"])
+        .arg("build")
+        .arg("--manifest-path")
+        .arg(&manifest)
         .current_dir(&root)
         .status()
     {
