@@ -676,11 +676,14 @@ fn ladder_build() {
         cmd.args(["test", "--lib", "--manifest-path", s(&manifest)])
             .current_dir(&ws);
         if release != "4.3.1" {
-            // That test lists the bundled release's APIs and data schemas by name.
+            // Two tests pin the bundled release: one lists its APIs and data
+            // schemas by name, one its version ranges.
             cmd.args([
                 "--",
                 "--skip",
                 "every_request_and_response_has_property_tests",
+                "--skip",
+                "every_version_ever_defined",
             ]);
         }
         let status = cmd.status().unwrap();
