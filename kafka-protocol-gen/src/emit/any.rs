@@ -43,10 +43,7 @@ fn emit_enum(kind: MessageKind, msgs: &[&Message], base: &syn::Path) -> TokenStr
         let key = m.api_key.unwrap_or_default();
         let variant = Ident::new(api_name(m), Span::call_site());
         let ty = Ident::new(&m.name, Span::call_site());
-        let doc = format!(
-            " `{}` (API key {key}), versions {}.",
-            m.name, m.valid
-        );
+        let doc = format!(" `{}` (API key {key}), versions {}.", m.name, m.valid);
         variants.extend(quote! {
             #[doc = #doc]
             #variant(#base::#ty),
