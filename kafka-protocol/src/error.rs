@@ -22,6 +22,23 @@ struct Location {
 }
 
 impl Location {
+    /// `TopicData[0].PartitionData[1].Records`: outermost first.
+    fn path_string(&self) -> String {
+        let mut s = String::new();
+        for seg in self.path.iter().rev() {
+            match seg {
+                PathSegment::Field(n) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(n);
+                }
+                PathSegment::Index(i) => s.push_str(&format!("[{i}]")),
+            }
+        }
+        s
+    }
+
     fn fmt_prefix(&self, f: &mut fmt::Formatter<'_>, verb: &str) -> fmt::Result {
         if let Some(m) = self.message {
             write!(f, "{verb} {m}")?;
@@ -160,19 +177,7 @@ impl DecodeError {
 
     /// The path as text: `TopicData[0].PartitionData[1].Records`.
     pub fn path_string(&self) -> String {
-        let mut s = String::new();
-        for seg in self.path() {
-            match seg {
-                PathSegment::Field(n) => {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(n);
-                }
-                PathSegment::Index(i) => s.push_str(&format!("[{i}]")),
-            }
-        }
-        s
+        self.0.1.path_string()
     }
 
     /// Adds an outer field to the path.
@@ -343,19 +348,7 @@ impl EncodeError {
 
     /// The field path as text, outermost first.
     pub fn path_string(&self) -> String {
-        let mut s = String::new();
-        for seg in self.0.1.path.iter().rev() {
-            match seg {
-                PathSegment::Field(n) => {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(n);
-                }
-                PathSegment::Index(i) => s.push_str(&format!("[{i}]")),
-            }
-        }
-        s
+        self.0.1.path_string()
     }
 
     pub(crate) fn at(mut self, field: &'static str) -> Self {
