@@ -1,17 +1,23 @@
-//! Generates the codec from `../schemas` (Kafka's message JSON) into `OUT_DIR`.
+//! Generates the codec from `schemas/` (Kafka's message JSON) into `OUT_DIR`.
 
 use std::path::PathBuf;
 
 fn main() {
     let manifest_dir = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
-    // The schemas travel with the crate when packaged (a copy under the crate);
-    // in the workspace they live at the root.
+    // The schemas travel with the crate when packaged (`schemas/` under the
+    // crate); in the workspace they live at the root.
     let packaged = manifest_dir.join("schemas");
+    // In the workspace `kafka-protocol/schemas` is a symlink to the root's
+    // `schemas/` (which `cargo package` follows, so the files travel as a
+    // copy); where symlinks are not checked out (Windows without
+    // `core.symlinks`) it is a small file and the root is used directly.
     let root = if packaged.join("manifest.json").exists() {
         packaged
     } else {
         manifest_dir.join("..").join("schemas")
     };
+    // Watch and report the real folder, not the path through the symlink.
+    let root = root.canonicalize().unwrap_or(root);
     println!("cargo::rerun-if-changed={}", root.display());
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     if let Err(e) = kafka_protocol_gen::generate(&root, &out) {
