@@ -12,7 +12,10 @@
 //! - `cargo xtask regen --check` fails when `schemas/` is not what a regen from
 //!   the recorded release produces.
 //! - `cargo xtask expand [API]` writes the generated code into a folder.
+//! - `cargo xtask package` runs `cargo package` on every publishable crate
+//!   together (each `.crate` is built on its own) and checks what each holds.
 
+mod package;
 mod source;
 
 use kafka_protocol_gen::import::{self, ImportError, Options};
@@ -39,6 +42,9 @@ usage:
   cargo xtask expand [API] [--out DIR]       write the generated Rust (formatted) into
                                              DIR (default target/expand), only API's
                                              request and response modules if given
+  cargo xtask package [--allow-dirty] [--no-verify]
+                                             cargo package every publishable crate
+                                             together; check their files and sizes
 common: --schemas DIR (default: the workspace's schemas/)";
 
 fn usage() -> ExitCode {
@@ -400,6 +406,7 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("regen") => regen(&args[1..]),
         Some("expand") => expand(&args[1..]),
+        Some("package") => package::run(&workspace_root(), &args[1..]),
         _ => usage(),
     }
 }
