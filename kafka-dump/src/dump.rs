@@ -1,0 +1,621 @@
+//! Frames to output: TCP reassembly, framing, request/response matching,
+//! and the JSON and text forms of what was found.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::{self, Write};
+
+use bytes::{Bytes, BytesMut};
+use kafka_protocol::ApiKey;
+use kafka_protocol::any::AnyRequest;
+use kafka_protocol::frame::{
+    FrameCodec, InFlight, RequestFrame, ResponseFrame, decode_request_header,
+    decode_response_header, peek_correlation_id, peek_request_api,
+};
+use kafka_protocol::negotiate::decode_api_versions_response;
+use kafka_records::ReadOptions;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::capture::{self, CaptureError, Endpoint};
+use crate::records;
+
+/// How frames are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// One JSON object per line (JSON Lines).
+    Json,
+    /// One indented JSON object per frame.
+    JsonPretty,
+    /// One line per frame, no body.
+    Text,
+}
+
+/// What to print and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Output format.
+    pub format: Format,
+    /// Expand `records` fields into batches and records (JSON only).
+    pub expand_records: bool,
+    /// Limits for reading records (the decompressed size above all).
+    pub read_options: ReadOptions,
+    /// Only connections with one of these ports (any, when empty).
+    pub ports: Vec<u16>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            format: Format::Json,
+            expand_records: true,
+            read_options: ReadOptions::default(),
+            ports: Vec::new(),
+        }
+    }
+}
+
+/// The body of a message as JSON.
+///
+/// TODO(serde): kafka-protocol's `serde` feature is not on main yet. Until it
+/// is, the body is its `Debug` text in a JSON string and `records` fields
+/// are not expanded (there is no JSON to find them in). When it lands:
+/// `serde_json::to_value(value)`, with `kafka-protocol = { workspace = true,
+/// features = ["serde"] }` in Cargo.toml.
+fn to_json<T: std::fmt::Debug>(value: &T) -> Value {
+    Value::String(format!("{value:?}"))
+}
+
+/// `{"Produce": {...}}` (an externally tagged [`AnyRequest`] or
+/// `AnyResponse`) to `{...}`; anything else unchanged.
+fn untag(value: Value) -> Value {
+    match value {
+        Value::Object(map) if map.len() == 1 => match map.into_iter().next() {
+            Some((_, inner)) => inner,
+            None => Value::Null,
+        },
+        other => other,
+    }
+}
+
+/// Where a frame came from.
+#[derive(Debug, Clone, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Origin {
+    /// Connection number (1-based, in order of first packet).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    server: Option<String>,
+    /// Number of the packet that completed the frame (as Wireshark counts).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    packet: Option<u64>,
+    /// Byte offset of the frame's size prefix in a file of frames.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    offset: Option<usize>,
+}
+
+/// One line of output: a frame, or a problem.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Event {
+    #[serde(flatten)]
+    origin: Origin,
+    direction: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_key: Option<i16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    api_version: Option<i16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    correlation_id: Option<i32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_id: Option<String>,
+    /// Frame size without the size prefix.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<usize>,
+    /// The version an ApiVersions response body was read at, when it
+    /// differs from the request's (a broker refusing the version answers v0).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_read_as: Option<i16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+}
+
+/// Writes what it finds to `out`, counting problems.
+#[derive(Debug)]
+pub struct Dumper<W: Write> {
+    out: W,
+    options: Options,
+    problems: usize,
+    frames: usize,
+}
+
+/// One direction of a TCP connection, reassembled by sequence number.
+#[derive(Debug, Default)]
+struct Stream {
+    /// Sequence number of stream position 0, once known.
+    base_seq: Option<u32>,
+    /// Position of the next expected byte in the stream.
+    next_pos: i64,
+    /// Segments beyond a gap, by stream position.
+    pending: BTreeMap<i64, Vec<u8>>,
+    /// Bytes in order, not yet cut into frames.
+    buf: BytesMut,
+}
+
+impl Stream {
+    fn push(&mut self, seq: u32, syn: bool, data: &[u8]) {
+        if syn {
+            if self.next_pos == 0 {
+                self.base_seq = Some(seq.wrapping_add(1));
+            }
+            return;
+        }
+        let base = *self.base_seq.get_or_insert(seq);
+        if data.is_empty() {
+            return;
+        }
+        // Position relative to the next expected byte (within +-2 GiB, so
+        // sequence numbers may wrap).
+        let next_seq = base.wrapping_add(self.next_pos as u32);
+        let pos = self.next_pos + i64::from(seq.wrapping_sub(next_seq) as i32);
+        if pos + data.len() as i64 <= self.next_pos {
+            return; // a retransmission of bytes already in
+        }
+        if self.pending.get(&pos).is_none_or(|d| d.len() < data.len()) {
+            self.pending.insert(pos, data.to_vec());
+        }
+        while let Some((&p, _)) = self.pending.first_key_value() {
+            if p > self.next_pos {
+                break; // a gap: wait for the missing bytes
+            }
+            let Some((p, d)) = self.pending.pop_first() else {
+                break;
+            };
+            let skip = (self.next_pos - p) as usize;
+            if let Some(new) = d.get(skip..).filter(|n| !n.is_empty()) {
+                self.buf.extend_from_slice(new);
+                self.next_pos += new.len() as i64;
+            }
+        }
+    }
+}
+
+struct Connection {
+    id: usize,
+    client: Endpoint,
+    server: Endpoint,
+    /// Requests, then responses.
+    halves: [Half; 2],
+    in_flight: InFlight,
+}
+
+/// One direction of a connection.
+#[derive(Debug, Default)]
+struct Half {
+    stream: Stream,
+    /// Framing failed: nothing more is read from this direction.
+    broken: bool,
+}
+
+/// "request" for the client's half, "response" for the server's.
+fn direction(to_server: bool) -> &'static str {
+    if to_server { "request" } else { "response" }
+}
+
+impl Connection {
+    fn half(&mut self, to_server: bool) -> &mut Half {
+        let [requests, responses] = &mut self.halves;
+        if to_server { requests } else { responses }
+    }
+}
+
+impl<W: Write> Dumper<W> {
+    /// A dumper writing to `out`.
+    pub fn new(out: W, options: Options) -> Self {
+        Dumper {
+            out,
+            options,
+            problems: 0,
+            frames: 0,
+        }
+    }
+
+    /// How many problems (undecodable frames, broken or incomplete streams,
+    /// unreadable input) were reported so far.
+    pub fn problems(&self) -> usize {
+        self.problems
+    }
+
+    /// How many frames were decoded so far.
+    pub fn frames(&self) -> usize {
+        self.frames
+    }
+
+    /// Gives the writer back.
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
+    fn emit(&mut self, event: Event) -> io::Result<()> {
+        if event.error.is_some() {
+            self.problems += 1;
+        } else {
+            self.frames += 1;
+        }
+        match self.options.format {
+            Format::Json => {
+                serde_json::to_writer(&mut self.out, &event)?;
+                writeln!(self.out)
+            }
+            Format::JsonPretty => {
+                serde_json::to_writer_pretty(&mut self.out, &event)?;
+                writeln!(self.out)
+            }
+            Format::Text => writeln!(self.out, "{}", text_line(&event)),
+        }
+    }
+
+    /// Dumps the Kafka traffic of a pcap or pcapng file. A capture error
+    /// (truncated or malformed file) comes back after everything before it
+    /// was dumped.
+    pub fn dump_capture(&mut self, data: &[u8]) -> io::Result<Result<(), CaptureError>> {
+        let packets = match capture::packets(data) {
+            Ok(p) => p,
+            Err(e) => {
+                self.problems += 1;
+                return Ok(Err(e));
+            }
+        };
+        let mut conns: HashMap<(Endpoint, Endpoint), Connection> = HashMap::new();
+        let mut next_id = 0;
+        let mut failure = Ok(());
+        for packet in packets {
+            let packet = match packet {
+                Ok(p) => p,
+                Err(e) => {
+                    self.problems += 1;
+                    failure = Err(e);
+                    break;
+                }
+            };
+            let Some(tcp) = capture::parse_tcp(packet.linktype, packet.data) else {
+                continue;
+            };
+            let ports = &self.options.ports;
+            if !ports.is_empty() && !ports.contains(&tcp.src.port) && !ports.contains(&tcp.dst.port)
+            {
+                continue;
+            }
+            let key = if tcp.src <= tcp.dst {
+                (tcp.src.clone(), tcp.dst.clone())
+            } else {
+                (tcp.dst.clone(), tcp.src.clone())
+            };
+            // A SYN on a known pair of endpoints opens a new connection.
+            let reopened = tcp.syn && !tcp.ack && conns.contains_key(&key);
+            if reopened && let Some(old) = conns.remove(&key) {
+                self.finish_connection(old)?;
+            }
+            let conn = conns.entry(key).or_insert_with(|| {
+                next_id += 1;
+                // The SYN's sender is the client; without a SYN, the first sender.
+                let (client, server) = if tcp.syn && tcp.ack {
+                    (tcp.dst.clone(), tcp.src.clone())
+                } else {
+                    (tcp.src.clone(), tcp.dst.clone())
+                };
+                Connection {
+                    id: next_id,
+                    client,
+                    server,
+                    halves: [Half::default(), Half::default()],
+                    in_flight: InFlight::new(),
+                }
+            });
+            let to_server = tcp.src == conn.client;
+            conn.half(to_server)
+                .stream
+                .push(tcp.seq, tcp.syn, tcp.payload);
+            let origin = Origin {
+                connection: Some(conn.id),
+                client: Some(conn.client.to_string()),
+                server: Some(conn.server.to_string()),
+                packet: Some(packet.number),
+                offset: None,
+            };
+            let mut events = Vec::new();
+            drain(conn, to_server, &origin, &mut events);
+            for e in events {
+                self.emit(e)?;
+            }
+        }
+        let mut rest: Vec<Connection> = conns.into_values().collect();
+        rest.sort_by_key(|c| c.id);
+        for c in rest {
+            self.finish_connection(c)?;
+        }
+        Ok(failure)
+    }
+
+    /// Reports what a connection left unread at the end of the capture.
+    fn finish_connection(&mut self, c: Connection) -> io::Result<()> {
+        for (half, to_server) in c.halves.iter().zip([true, false]) {
+            let s = &half.stream;
+            if half.broken || (s.buf.is_empty() && s.pending.is_empty()) {
+                continue;
+            }
+            let mut what = Vec::new();
+            if !s.buf.is_empty() {
+                let size = FrameCodec::new().peek_size(&s.buf).ok().flatten();
+                what.push(match size {
+                    Some(size) => format!(
+                        "{} bytes of a {}-byte frame",
+                        s.buf.len().saturating_sub(4),
+                        size
+                    ),
+                    None => format!("{} bytes", s.buf.len()),
+                });
+            }
+            if let Some((&p, _)) = s.pending.first_key_value() {
+                let bytes: usize = s.pending.values().map(Vec::len).sum();
+                what.push(format!(
+                    "{bytes} bytes after {} missing ones (lost or cut packets)",
+                    p - s.next_pos
+                ));
+            }
+            let event = Event {
+                origin: Origin {
+                    connection: Some(c.id),
+                    client: Some(c.client.to_string()),
+                    server: Some(c.server.to_string()),
+                    ..Origin::default()
+                },
+                direction: direction(to_server),
+                error: Some(format!(
+                    "capture ends inside a frame: {}",
+                    what.join(", then ")
+                )),
+                ..Event::default()
+            };
+            self.emit(event)?;
+        }
+        Ok(())
+    }
+
+    /// Dumps a file of size-prefixed frames: requests, or responses that all
+    /// answer `answering` (API and version). Returns an error message for
+    /// bytes that do not make a frame.
+    pub fn dump_frames(
+        &mut self,
+        data: Bytes,
+        answering: Option<(ApiKey, i16)>,
+    ) -> io::Result<Result<(), String>> {
+        let codec = FrameCodec::new();
+        let total = data.len();
+        let mut data = data;
+        loop {
+            let offset = total - data.len();
+            let frame = match codec.decode_frame_bytes(&mut data) {
+                Ok(Some(f)) => f,
+                Ok(None) if data.is_empty() => return Ok(Ok(())),
+                Ok(None) => {
+                    self.problems += 1;
+                    return Ok(Err(format!(
+                        "{} bytes at offset {offset} are an incomplete frame",
+                        data.len()
+                    )));
+                }
+                Err(e) => {
+                    self.problems += 1;
+                    return Ok(Err(format!("offset {offset}: {e}")));
+                }
+            };
+            let origin = Origin {
+                offset: Some(offset),
+                ..Origin::default()
+            };
+            let event = match answering {
+                None => request_event(frame, &origin).0,
+                Some((api, version)) => {
+                    let mut in_flight = InFlight::new();
+                    if let Ok(id) = peek_correlation_id(&frame) {
+                        in_flight.insert_id(id, api, version);
+                    }
+                    response_event(frame, &mut in_flight, &origin)
+                }
+            };
+            let event = self.finish_event(event);
+            self.emit(event)?;
+        }
+    }
+
+    fn finish_event(&self, mut event: Event) -> Event {
+        if self.options.expand_records
+            && let Some(body) = &mut event.body
+        {
+            records::expand_in(body, &self.options.read_options);
+        }
+        event
+    }
+}
+
+/// Decodes every whole frame in one direction of `c`.
+fn drain(c: &mut Connection, to_server: bool, origin: &Origin, events: &mut Vec<Event>) {
+    let codec = FrameCodec::new();
+    while !c.half(to_server).broken {
+        let frame = match codec.decode_frame(&mut c.half(to_server).stream.buf) {
+            Ok(Some(f)) => f,
+            Ok(None) => return,
+            Err(e) => {
+                c.half(to_server).broken = true;
+                events.push(Event {
+                    origin: origin.clone(),
+                    direction: direction(to_server),
+                    error: Some(format!(
+                        "cannot cut the stream into frames, the rest of this direction is skipped: {e}"
+                    )),
+                    ..Event::default()
+                });
+                return;
+            }
+        };
+        if to_server {
+            let (event, expects) = request_event(frame, origin);
+            if let Some((id, api, version)) = expects {
+                c.in_flight.insert_id(id, api, version);
+            }
+            events.push(event);
+        } else {
+            events.push(response_event(frame, &mut c.in_flight, origin));
+        }
+    }
+}
+
+/// The event for a request frame, and the (correlation id, API, version) of
+/// the response it expects, if any.
+fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, i16)>) {
+    let size = frame.len();
+    match RequestFrame::decode(frame.clone()) {
+        Ok(f) => {
+            // Produce with acks=0 gets no response.
+            let no_answer = matches!(&f.body, AnyRequest::Produce(p) if p.acks == 0);
+            let h = &f.header;
+            let event = Event {
+                origin: origin.clone(),
+                direction: "request",
+                api: Some(f.body.name()),
+                api_key: Some(h.request_api_key),
+                api_version: Some(h.request_api_version),
+                correlation_id: Some(h.correlation_id),
+                client_id: h.client_id.as_deref().map(str::to_owned),
+                size: Some(size),
+                body: Some(untag(to_json(&f.body))),
+                ..Event::default()
+            };
+            let expects = (!no_answer).then_some((
+                h.correlation_id,
+                ApiKey(h.request_api_key),
+                h.request_api_version,
+            ));
+            (event, expects)
+        }
+        Err(e) => {
+            let (api, version) = peek_request_api(&frame).ok().unzip();
+            // Still remember it, so its response can be matched.
+            let mut rest = frame.clone();
+            let header = decode_request_header(&mut rest).ok();
+            let event = Event {
+                origin: origin.clone(),
+                direction: "request",
+                api: api.and_then(ApiKey::name),
+                api_key: api.map(|a| a.0),
+                api_version: version,
+                correlation_id: header.as_ref().map(|h| h.correlation_id),
+                client_id: header
+                    .as_ref()
+                    .and_then(|h| h.client_id.as_deref().map(str::to_owned)),
+                size: Some(size),
+                error: Some(e.to_string()),
+                ..Event::default()
+            };
+            let expects = header.map(|h| {
+                (
+                    h.correlation_id,
+                    ApiKey(h.request_api_key),
+                    h.request_api_version,
+                )
+            });
+            (event, expects)
+        }
+    }
+}
+
+fn response_event(frame: Bytes, in_flight: &mut InFlight, origin: &Origin) -> Event {
+    let size = frame.len();
+    let id = peek_correlation_id(&frame).ok();
+    let asked = id.and_then(|id| in_flight.get(id));
+    let mut event = Event {
+        origin: origin.clone(),
+        direction: "response",
+        api: asked.and_then(|(k, _)| k.name()),
+        api_key: asked.map(|(k, _)| k.0),
+        api_version: asked.map(|(_, v)| v),
+        correlation_id: id,
+        size: Some(size),
+        ..Event::default()
+    };
+    match in_flight.decode_response(frame.clone()) {
+        Ok(ResponseFrame { body, .. }) => {
+            event.body = Some(untag(to_json(&body)));
+        }
+        Err(e) => {
+            if let Some(id) = id {
+                in_flight.remove(id);
+            }
+            // An ApiVersions refusal may be a v0 body (or a malformed one):
+            // read it as Kafka's client does.
+            if let Some((ApiKey::API_VERSIONS, v)) = asked {
+                let mut body = frame;
+                let parsed = decode_response_header(&mut body, ApiKey::API_VERSIONS, v)
+                    .and_then(|_| decode_api_versions_response(body, v));
+                if let Ok((r, read_as)) = parsed {
+                    event.body = Some(to_json(&r));
+                    event.body_read_as = Some(read_as);
+                    event.note = Some(format!(
+                        "not a v{v} body ({e}): read as Kafka's client does, at v{read_as}"
+                    ));
+                    return event;
+                }
+            }
+            event.error = Some(e.to_string());
+        }
+    }
+    event
+}
+
+/// The one-line text form.
+fn text_line(e: &Event) -> String {
+    let mut line = format!("#{} {:<8} ", e.origin.connection.unwrap_or(0), e.direction);
+    if let Some(api) = e.api {
+        line.push_str(api);
+    } else if let Some(key) = e.api_key {
+        line.push_str(&format!("ApiKey({key})"));
+    }
+    if let Some(v) = e.api_version {
+        line.push_str(&format!(" v{v}"));
+    }
+    if let Some(id) = e.correlation_id {
+        line.push_str(&format!(" correlation_id={id}"));
+    }
+    if let Some(client) = &e.client_id {
+        line.push_str(&format!(" client_id={client:?}"));
+    }
+    let mut place = Vec::new();
+    if let Some(size) = e.size {
+        place.push(format!("{size} bytes"));
+    }
+    if let Some(p) = e.origin.packet {
+        place.push(format!("packet {p}"));
+    }
+    if let Some(o) = e.origin.offset {
+        place.push(format!("offset {o}"));
+    }
+    if !place.is_empty() {
+        line.push_str(&format!(" ({})", place.join(", ")));
+    }
+    if let Some(note) = &e.note {
+        line.push_str(&format!(" [{note}]"));
+    }
+    if let Some(err) = &e.error {
+        line.push_str(&format!(" error: {err}"));
+    }
+    line
+}

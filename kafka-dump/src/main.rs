@@ -1,0 +1,239 @@
+//! `kafka-dump`: prints every Kafka frame of a capture or a file of frames.
+//! See `kafka-dump --help`.
+
+use std::io::{self, Read, Write};
+use std::process::ExitCode;
+
+use bytes::Bytes;
+use kafka_dump::dump::{Dumper, Format, Options};
+use kafka_dump::hex;
+use kafka_protocol::ApiKey;
+
+const HELP: &str = "\
+kafka-dump: prints every Kafka frame of a capture or a file of frames
+
+Usage: kafka-dump [OPTIONS] FILE        (FILE `-` is standard input)
+
+Input:
+  (no flag)                 a pcap or pcapng capture (tcpdump, tshark, dumpcap,
+                            Wireshark), recognised by its magic number; TCP
+                            streams are reassembled, the side that sent the SYN
+                            is the client, responses are matched to requests by
+                            correlation id
+  --requests                FILE is size-prefixed request frames, back to back
+  --responses API:VERSION   FILE is size-prefixed response frames, all answering
+                            VERSION of API (a name such as Fetch, or a key: 1:11)
+  --hex                     FILE is a hex dump of any of the above: `xxd`,
+                            `xxd -p`, `hexdump -C`, or plain hex digits with any
+                            whitespace between them
+  --port PORT               only connections from or to PORT (repeatable)
+
+Output (one per frame, in the order the frames completed):
+  --json                    one JSON object per line (the default): connection,
+                            client, server, packet, direction, api, apiKey,
+                            apiVersion, correlationId, clientId (requests),
+                            size, body; `error` instead of body when a frame
+                            cannot be decoded
+  --pretty                  the same, indented
+  --text                    one line per frame:
+                            #CONN request  NAME vN correlation_id=N client_id=\"..\" (SIZE bytes, packet P)
+  --no-records              leave `records` fields as base64 instead of expanding
+                            them into batches and records
+  -h, --help                this text
+
+Records: keys, values and headers are JSON strings when they are printable
+UTF-8, else {\"base64\": \"...\"}. A batch that cannot be decompressed carries an
+\"error\"; a blob ending in a cut batch has \"partialBatch\".
+
+Exit status: 0 when every frame decoded; 1 when something was reported as
+undecodable, incomplete or malformed (the rest is still printed); 2 for a
+usage or I/O error.
+";
+
+#[derive(Debug)]
+enum Input {
+    Capture,
+    Requests,
+    Responses(ApiKey, i16),
+}
+
+#[derive(Debug)]
+struct Args {
+    input: Input,
+    hex: bool,
+    options: Options,
+    path: String,
+}
+
+fn parse_api(spec: &str) -> Result<(ApiKey, i16), String> {
+    let (api, version) = spec
+        .rsplit_once(':')
+        .ok_or_else(|| format!("--responses {spec}: expected API:VERSION, such as Fetch:11"))?;
+    let version: i16 = version
+        .parse()
+        .map_err(|_| format!("--responses {spec}: {version:?} is not a version"))?;
+    let key = match api.parse::<i16>() {
+        Ok(k) => ApiKey(k),
+        Err(_) => ApiKey::all()
+            .find(|k| k.name().is_some_and(|n| n.eq_ignore_ascii_case(api)))
+            .ok_or_else(|| format!("--responses {spec}: no API is named {api:?}"))?,
+    };
+    Ok((key, version))
+}
+
+fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
+    let mut input = Input::Capture;
+    let mut hex = false;
+    let mut options = Options::default();
+    let mut path = None;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--requests" => input = Input::Requests,
+            "--responses" => {
+                let spec = it.next().ok_or("--responses needs API:VERSION")?;
+                let (k, v) = parse_api(spec)?;
+                input = Input::Responses(k, v);
+            }
+            "--hex" => hex = true,
+            "--port" => {
+                let p = it.next().ok_or("--port needs a port number")?;
+                options
+                    .ports
+                    .push(p.parse().map_err(|_| format!("--port {p}: not a port"))?);
+            }
+            "--json" => options.format = Format::Json,
+            "--pretty" => options.format = Format::JsonPretty,
+            "--text" => options.format = Format::Text,
+            "--no-records" => options.expand_records = false,
+            flag if flag.starts_with('-') && flag != "-" => {
+                return Err(format!("unknown option {flag}"));
+            }
+            file => {
+                if path.replace(file.to_owned()).is_some() {
+                    return Err("one FILE only".into());
+                }
+            }
+        }
+    }
+    let path = path.ok_or("no FILE given")?;
+    Ok(Some(Args {
+        input,
+        hex,
+        options,
+        path,
+    }))
+}
+
+fn read_input(path: &str) -> io::Result<Vec<u8>> {
+    if path == "-" {
+        let mut data = Vec::new();
+        io::stdin().lock().read_to_end(&mut data)?;
+        Ok(data)
+    } else {
+        std::fs::read(path)
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let args = match parse_args(&args) {
+        Ok(Some(a)) => a,
+        Ok(None) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("kafka-dump: {e}\n(kafka-dump --help for usage)");
+            return ExitCode::from(2);
+        }
+    };
+    let path = &args.path;
+    let mut data = match read_input(path) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("kafka-dump: {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if args.hex {
+        let text = String::from_utf8_lossy(&data);
+        data = match hex::parse(&text) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("kafka-dump: {path}: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+    }
+    let stdout = io::stdout().lock();
+    let mut dumper = Dumper::new(io::BufWriter::new(stdout), args.options);
+    let result = match args.input {
+        Input::Capture => dumper
+            .dump_capture(&data)
+            .map(|r| r.map_err(|e| e.to_string())),
+        Input::Requests => dumper.dump_frames(Bytes::from(data), None),
+        Input::Responses(k, v) => dumper.dump_frames(Bytes::from(data), Some((k, v))),
+    };
+    let problems = dumper.problems();
+    let flushed = dumper.into_inner().flush();
+    match (result, flushed) {
+        (Err(e), _) | (Ok(_), Err(e)) => {
+            if e.kind() == io::ErrorKind::BrokenPipe {
+                return ExitCode::SUCCESS; // `kafka-dump ... | head`
+            }
+            eprintln!("kafka-dump: writing the output: {e}");
+            ExitCode::from(2)
+        }
+        (Ok(Err(e)), Ok(())) => {
+            eprintln!("kafka-dump: {path}: {e}");
+            ExitCode::FAILURE
+        }
+        (Ok(Ok(())), Ok(())) if problems > 0 => ExitCode::FAILURE,
+        (Ok(Ok(())), Ok(())) => ExitCode::SUCCESS,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_specs() {
+        assert_eq!(parse_api("Fetch:11").unwrap(), (ApiKey::FETCH, 11));
+        assert_eq!(
+            parse_api("apiversions:0").unwrap(),
+            (ApiKey::API_VERSIONS, 0)
+        );
+        assert_eq!(parse_api("1:4").unwrap(), (ApiKey::FETCH, 4));
+        assert!(parse_api("Fetch").is_err());
+        assert!(parse_api("Nope:1").unwrap_err().contains("Nope"));
+        assert!(parse_api("Fetch:x").is_err());
+    }
+
+    #[test]
+    fn flags() {
+        let a = |s: &[&str]| parse_args(&s.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+        assert!(a(&["--help"]).unwrap().is_none());
+        assert!(a(&[]).unwrap_err().contains("no FILE"));
+        assert!(a(&["x", "y"]).unwrap_err().contains("one FILE"));
+        assert!(a(&["--bogus", "x"]).unwrap_err().contains("--bogus"));
+        let args = a(&[
+            "--hex",
+            "--responses",
+            "Fetch:11",
+            "--text",
+            "--port",
+            "9092",
+            "-",
+        ])
+        .unwrap()
+        .unwrap();
+        assert!(args.hex);
+        assert!(matches!(args.input, Input::Responses(ApiKey::FETCH, 11)));
+        assert_eq!(args.options.format, Format::Text);
+        assert_eq!(args.options.ports, vec![9092]);
+        assert_eq!(args.path, "-");
+    }
+}
