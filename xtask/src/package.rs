@@ -116,9 +116,19 @@ pub(crate) fn check_listing(
         }
     }
     if let Some(expected) = schemas {
-        for missing in expected.difference(&shipped) {
+        let missing: Vec<_> = expected.difference(&shipped).collect();
+        if !missing.is_empty() {
+            let shown: Vec<_> = missing
+                .iter()
+                .take(5)
+                .map(|m| format!("schemas/{m}"))
+                .collect();
             problems.push(format!(
-                "{name}: schemas/{missing} is missing (is {name}/schemas still a symlink to ../schemas?)"
+                "{name}: {} of the {} schema files are missing ({}{}); is {name}/schemas still a symlink to ../schemas?",
+                missing.len(),
+                expected.len(),
+                shown.join(", "),
+                if missing.len() > shown.len() { ", ..." } else { "" }
             ));
         }
         for extra in shipped.difference(expected) {
@@ -316,7 +326,9 @@ mod tests {
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].contains("tests/data/x.pcap"));
         assert!(problems[1].contains("schemas"));
-        assert!(problems[2].contains("schemas/manifest.json is missing"));
+        assert!(
+            problems[2].contains("1 of the 1 schema files are missing (schemas/manifest.json)")
+        );
         let problems = check_listing("q", &list(&["schemas/manifest.json"]), None);
         assert_eq!(problems.len(), 1, "{problems:?}");
     }
