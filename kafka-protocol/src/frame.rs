@@ -325,6 +325,7 @@ pub fn encode_response_with_header<R: Response>(
 
 /// A whole request: its header and its body, whatever the API.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct RequestFrame {
     /// The header; its API key and version say what the body is.
     pub header: RequestHeader,
@@ -399,6 +400,7 @@ impl RequestFrame {
 /// A whole response: its header, its body, and the version of the request it
 /// answers (which a response frame does not carry).
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct ResponseFrame {
     /// The header (the correlation id).
     pub header: ResponseHeader,

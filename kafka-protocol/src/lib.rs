@@ -34,6 +34,38 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! # JSON (feature `serde`)
+//!
+//! With the `serde` feature every generated type, the any-message enums
+//! ([`any::AnyRequest`], [`any::AnyResponse`]) and the frames implement
+//! `Serialize` and `Deserialize`. The shapes follow Kafka's own JSON
+//! converters: field names are Kafka's with the first letter lower-cased,
+//! `bytes` and `records` are standard base64, UUIDs are Kafka's 22-character
+//! text, unknown tagged fields are `_unknownTaggedFields` (left out when
+//! empty), and NaN and the infinities of `float64` fields are the strings
+//! `"NaN"`, `"Infinity"` and `"-Infinity"`. JSON carries no version: a missing
+//! field takes its schema default, and an unknown field name is an error.
+//! (With `serde_json`, enable its `float_roundtrip` feature for exact `f64`s.)
+//!
+//! ```
+//! # #[cfg(feature = "serde")] {
+//! use kafka_protocol::messages::MetadataRequest;
+//! use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
+//! use kafka_protocol::Uuid;
+//!
+//! let request = MetadataRequest::default()
+//!     .with_topics(Some(vec![MetadataRequestTopic::default()
+//!         .with_topic_id(Uuid::from_u64_pair(1, 2))
+//!         .with_name(Some("orders".into()))]));
+//! let json = serde_json::to_string(&request).unwrap();
+//! assert_eq!(
+//!     json,
+//!     r#"{"topics":[{"topicId":"AAAAAAAAAAEAAAAAAAAAAg","name":"orders"}],"allowAutoTopicCreation":true,"includeClusterAuthorizedOperations":false,"includeTopicAuthorizedOperations":false}"#
+//! );
+//! assert_eq!(serde_json::from_str::<MetadataRequest>(&json).unwrap(), request);
+//! # }
+//! ```
+//!
 //! Safety on hostile input: decoders never panic, check every length and count
 //! against the bytes left before allocating, enforce tagged-field sizes and
 //! reject over-long varints, negative lengths other than null and invalid
@@ -56,6 +88,8 @@ mod error_code;
 pub mod frame;
 mod message;
 pub mod negotiate;
+#[cfg(feature = "serde")]
+mod serde_impl;
 mod types;
 mod versioned;
 

@@ -446,6 +446,52 @@ pub(crate) fn check_properties<M: Message + Generate>() {
     }
 }
 
+/// With the `serde` feature, for every version: the default, the populated
+/// value and generated values survive JSON (value -> JSON -> value, and the
+/// JSON text is stable: value -> JSON -> value -> JSON gives the same text);
+/// `{}` is the default; an unknown field name is an error.
+#[cfg(feature = "serde")]
+pub(crate) fn check_serde<M>()
+where
+    M: Message + Populate + Generate + serde::Serialize + serde::de::DeserializeOwned,
+{
+    fn json_round_trip<M>(value: &M, what: &str)
+    where
+        M: Message + serde::Serialize + serde::de::DeserializeOwned,
+    {
+        let name = M::NAME;
+        let text = serde_json::to_string(value)
+            .unwrap_or_else(|e| panic!("{name} {what}: to JSON failed: {e}"));
+        let back: M = serde_json::from_str(&text)
+            .unwrap_or_else(|e| panic!("{name} {what}: from JSON failed: {e}\n{text}"));
+        assert_eq!(
+            &back, value,
+            "{name} {what}: JSON round trip differs\n{text}"
+        );
+        let again = serde_json::to_string(&back).expect("to JSON");
+        assert_eq!(again, text, "{name} {what}: JSON text is not stable");
+    }
+    let empty: M = serde_json::from_str("{}")
+        .unwrap_or_else(|e| panic!("{}: {{}} does not deserialize: {e}", M::NAME));
+    assert_eq!(empty, M::default(), "{}: {{}} is not the default", M::NAME);
+    assert!(
+        serde_json::from_str::<M>(r#"{"noSuchField": 1}"#).is_err(),
+        "{}: an unknown field was accepted",
+        M::NAME
+    );
+    json_round_trip(&M::default(), "default");
+    for version in M::VERSIONS.iter() {
+        json_round_trip(&M::populated(version), &format!("v{version} populated"));
+        let mut g = Gen::new(u64::from(version as u16) ^ 0x5e7d_e000);
+        for i in 0..cases().min(8) {
+            json_round_trip(
+                &M::generate(&mut g, version),
+                &format!("v{version} generated #{i}"),
+            );
+        }
+    }
+}
+
 /// A non-default value in a field the version lacks: an error naming the
 /// field if it is not ignorable; dropped (decodes back as the default) if it is.
 pub(crate) fn check_absent_fields<M: Message + AbsentCases>() {

@@ -95,6 +95,7 @@ fn emit_enum(kind: MessageKind, msgs: &[&Message], base: &syn::Path) -> TokenStr
     quote! {
         #[doc = #enum_doc]
         #[derive(Debug, Clone, PartialEq)]
+        #[cfg_attr(feature = "serde", derive(::serde::Serialize, ::serde::Deserialize))]
         #[allow(clippy::large_enum_variant)]
         pub enum #any {
             #variants

@@ -468,6 +468,38 @@ fn len_field(f: &Field, ctx: &VersionSet) -> TokenStream {
 
 // ---------------------------------------------------------------- structs
 
+/// Kafka's JSON name of a field (its `JsonConverter`s): the schema name with
+/// the first letter lower-cased.
+pub fn json_name(name: &str) -> String {
+    let mut chars = name.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The serde attributes of a field under the `serde` feature: its JSON name,
+/// and the representation of bytes (base64) and floats (non-finite as text).
+fn field_serde_attr(f: &Field) -> TokenStream {
+    let name = json_name(&f.name);
+    let optional = f.is_optional();
+    let with = match &f.ty {
+        Type::Bytes | Type::Records if optional => Some("crate::serde_impl::opt_base64"),
+        Type::Bytes | Type::Records => Some("crate::serde_impl::base64"),
+        Type::Array(inner) if matches!(**inner, Type::Bytes | Type::Records) => Some(if optional {
+            "crate::serde_impl::opt_vec_base64"
+        } else {
+            "crate::serde_impl::vec_base64"
+        }),
+        Type::Float64 if !optional => Some("crate::serde_impl::float"),
+        _ => None,
+    };
+    match with {
+        Some(w) => quote!(#[cfg_attr(feature = "serde", serde(rename = #name, with = #w))]),
+        None => quote!(#[cfg_attr(feature = "serde", serde(rename = #name))]),
+    }
+}
+
 fn doc_attr(text: &str) -> TokenStream {
     let lines: Vec<String> = text.lines().map(|l| format!(" {l}")).collect();
     quote!(#(#[doc = #lines])*)
@@ -488,7 +520,8 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         let fid = field_ident(f);
         let ty = field_type(msg, f);
         let d = doc_attr(&doc::field_doc(msg, f));
-        decls.push(quote!(#d pub #fid: #ty,));
+        let serde = field_serde_attr(f);
+        decls.push(quote!(#d #serde pub #fid: #ty,));
         let dv = default_expr(msg, f);
         defaults.push(quote!(#fid: #dv,));
     }
@@ -496,15 +529,24 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         decls.push(quote! {
             /// Tagged fields this version of the codec does not know, kept in tag order
             /// and written back where they belong.
+            #[cfg_attr(feature = "serde", serde(rename = "_unknownTaggedFields", skip_serializing_if = "::std::vec::Vec::is_empty"))]
             pub unknown_tagged_fields: ::std::vec::Vec<crate::RawTaggedField>,
         });
         defaults.push(quote!(unknown_tagged_fields: ::std::vec::Vec::new(),));
     }
     let eq = if derive_eq { quote!(, Eq) } else { quote!() };
+    let serde = quote! {
+        #[cfg_attr(
+            feature = "serde",
+            derive(::serde::Serialize, ::serde::Deserialize),
+            serde(default, deny_unknown_fields)
+        )]
+    };
     if s.fields.iter().all(default_is_derivable) {
         out.extend(quote! {
             #struct_doc
             #[derive(Debug, Clone, Default, PartialEq #eq)]
+            #serde
             #[non_exhaustive]
             pub struct #id { #(#decls)* }
         });
@@ -512,6 +554,7 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         out.extend(quote! {
             #struct_doc
             #[derive(Debug, Clone, PartialEq #eq)]
+            #serde
             #[non_exhaustive]
             pub struct #id { #(#decls)* }
 

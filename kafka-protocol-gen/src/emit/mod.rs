@@ -124,6 +124,8 @@ pub fn render(
                 crate::testing::check_message::<#base::#ty>();
                 crate::testing::check_properties::<#base::#ty>();
                 crate::testing::check_absent_fields::<#base::#ty>();
+                #[cfg(feature = "serde")]
+                crate::testing::check_serde::<#base::#ty>();
                 #request_check
             }
         });
