@@ -5,13 +5,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::ApiKey;
-use kafka_protocol::any::AnyRequest;
+use kafka_protocol::any::{AnyRequest, AnyResponse};
 use kafka_protocol::frame::{
     FrameCodec, InFlight, RequestFrame, ResponseFrame, decode_request_header,
     decode_response_header, peek_correlation_id, peek_request_api,
 };
 use kafka_protocol::negotiate::decode_api_versions_response;
+use kafka_protocol::{ApiKey, DecodeError, DecodeErrorKind};
 use kafka_records::ReadOptions;
 use serde::Serialize;
 use serde_json::Value;
@@ -54,15 +54,15 @@ impl Default for Options {
     }
 }
 
-/// The body of a message as JSON.
+/// A message as JSON.
 ///
 /// TODO(serde): kafka-protocol's `serde` feature is not on main yet. Until it
-/// is, the body is its `Debug` text in a JSON string and `records` fields
+/// is, the body is its `Debug` text in a JSON string, and `records` fields
 /// are not expanded (there is no JSON to find them in). When it lands:
-/// `serde_json::to_value(value)`, with `kafka-protocol = { workspace = true,
-/// features = ["serde"] }` in Cargo.toml.
-fn to_json<T: std::fmt::Debug>(value: &T) -> Value {
-    Value::String(format!("{value:?}"))
+/// `serde_json::to_value(value)` for `T: serde::Serialize`, with
+/// `features = ["serde"]` on kafka-protocol in Cargo.toml.
+fn to_json<T: std::fmt::Debug>(value: &T) -> Result<Value, String> {
+    Ok(Value::String(format!("{value:?}")))
 }
 
 /// `{"Produce": {...}}` (an externally tagged [`AnyRequest`] or
@@ -116,10 +116,14 @@ struct Event {
     /// Frame size without the size prefix.
     #[serde(skip_serializing_if = "Option::is_none")]
     size: Option<usize>,
-    /// The version an ApiVersions response body was read at, when it
-    /// differs from the request's (a broker refusing the version answers v0).
+    /// The version an ApiVersions response body was read at when it is not
+    /// a whole body of the request's version (a broker refusing the version
+    /// answers v0; see `kafka_protocol::negotiate`).
     #[serde(skip_serializing_if = "Option::is_none")]
     body_read_as: Option<i16>,
+    /// Bytes after the body, ignored.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    trailing_bytes: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -148,6 +152,8 @@ struct Stream {
     pending: BTreeMap<i64, Vec<u8>>,
     /// Bytes in order, not yet cut into frames.
     buf: BytesMut,
+    /// Packets the capture cut short (snapshot length).
+    cut_packets: usize,
 }
 
 impl Stream {
@@ -244,7 +250,12 @@ impl<W: Write> Dumper<W> {
         self.out
     }
 
-    fn emit(&mut self, event: Event) -> io::Result<()> {
+    fn emit(&mut self, mut event: Event) -> io::Result<()> {
+        if self.options.expand_records
+            && let Some(body) = &mut event.body
+        {
+            records::expand_in(body, &self.options.read_options);
+        }
         if event.error.is_some() {
             self.problems += 1;
         } else {
@@ -321,9 +332,11 @@ impl<W: Write> Dumper<W> {
                 }
             });
             let to_server = tcp.src == conn.client;
-            conn.half(to_server)
-                .stream
-                .push(tcp.seq, tcp.syn, tcp.payload);
+            let stream = &mut conn.half(to_server).stream;
+            stream.push(tcp.seq, tcp.syn, tcp.payload);
+            if tcp.missing > 0 {
+                stream.cut_packets += 1;
+            }
             let origin = Origin {
                 connection: Some(conn.id),
                 client: Some(conn.client.to_string()),
@@ -364,6 +377,13 @@ impl<W: Write> Dumper<W> {
                     None => format!("{} bytes", s.buf.len()),
                 });
             }
+            if s.cut_packets > 0 {
+                what.push(format!(
+                    "{} packet{} cut short by the capture",
+                    s.cut_packets,
+                    if s.cut_packets == 1 { "" } else { "s" }
+                ));
+            }
             if let Some((&p, _)) = s.pending.first_key_value() {
                 let bytes: usize = s.pending.values().map(Vec::len).sum();
                 what.push(format!(
@@ -379,10 +399,7 @@ impl<W: Write> Dumper<W> {
                     ..Origin::default()
                 },
                 direction: direction(to_server),
-                error: Some(format!(
-                    "capture ends inside a frame: {}",
-                    what.join(", then ")
-                )),
+                error: Some(format!("capture ends inside a frame: {}", what.join("; "))),
                 ..Event::default()
             };
             self.emit(event)?;
@@ -432,18 +449,8 @@ impl<W: Write> Dumper<W> {
                     response_event(frame, &mut in_flight, &origin)
                 }
             };
-            let event = self.finish_event(event);
             self.emit(event)?;
         }
-    }
-
-    fn finish_event(&self, mut event: Event) -> Event {
-        if self.options.expand_records
-            && let Some(body) = &mut event.body
-        {
-            records::expand_in(body, &self.options.read_options);
-        }
-        event
     }
 }
 
@@ -479,16 +486,69 @@ fn drain(c: &mut Connection, to_server: bool, origin: &Origin, events: &mut Vec<
     }
 }
 
+/// Kafka's Java reader ignores bytes after a body; so does the dump, saying
+/// how many there were. Other errors stay errors.
+fn is_trailing(e: &DecodeError) -> bool {
+    matches!(e.kind(), DecodeErrorKind::TrailingBytes(_))
+}
+
+fn trailing_note(n: usize) -> String {
+    format!("{n} bytes after the body, ignored as Kafka's Java reader does")
+}
+
+/// A request frame, and how many bytes after its body were ignored.
+fn decode_request(frame: Bytes) -> Result<(RequestFrame, usize), DecodeError> {
+    match RequestFrame::decode(frame.clone()) {
+        Ok(f) => Ok((f, 0)),
+        Err(e) if is_trailing(&e) => {
+            let mut rest = frame;
+            let header = decode_request_header(&mut rest)?;
+            let api = ApiKey(header.request_api_key);
+            let body = AnyRequest::decode(api, header.request_api_version, &mut rest)?;
+            Ok((RequestFrame::new(header, body), rest.len()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// A response frame answering `version` of `api`, and how many bytes after
+/// its body were ignored.
+fn decode_response(
+    frame: Bytes,
+    api: ApiKey,
+    version: i16,
+) -> Result<(ResponseFrame, usize), DecodeError> {
+    match ResponseFrame::decode(frame.clone(), api, version) {
+        Ok(f) => Ok((f, 0)),
+        Err(e) if is_trailing(&e) => {
+            let mut rest = frame;
+            let header = decode_response_header(&mut rest, api, version)?;
+            let body = AnyResponse::decode(api, version, &mut rest)?;
+            Ok((ResponseFrame::new(header, version, body), rest.len()))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Sets the body of `event`, or its error when the body cannot be written as
+/// JSON.
+fn set_body(event: &mut Event, body: Result<Value, String>) {
+    match body {
+        Ok(b) => event.body = Some(b),
+        Err(e) => event.error = Some(e),
+    }
+}
+
 /// The event for a request frame, and the (correlation id, API, version) of
 /// the response it expects, if any.
 fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, i16)>) {
     let size = frame.len();
-    match RequestFrame::decode(frame.clone()) {
-        Ok(f) => {
+    match decode_request(frame.clone()) {
+        Ok((f, trailing)) => {
             // Produce with acks=0 gets no response.
             let no_answer = matches!(&f.body, AnyRequest::Produce(p) if p.acks == 0);
             let h = &f.header;
-            let event = Event {
+            let mut event = Event {
                 origin: origin.clone(),
                 direction: "request",
                 api: Some(f.body.name()),
@@ -497,9 +557,13 @@ fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, 
                 correlation_id: Some(h.correlation_id),
                 client_id: h.client_id.as_deref().map(str::to_owned),
                 size: Some(size),
-                body: Some(untag(to_json(&f.body))),
                 ..Event::default()
             };
+            if trailing > 0 {
+                event.trailing_bytes = Some(trailing);
+                event.note = Some(trailing_note(trailing));
+            }
+            set_body(&mut event, to_json(&f.body).map(untag));
             let expects = (!no_answer).then_some((
                 h.correlation_id,
                 ApiKey(h.request_api_key),
@@ -538,10 +602,12 @@ fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, 
     }
 }
 
+/// The event for a response frame, matched to its request in `in_flight`
+/// (which it leaves).
 fn response_event(frame: Bytes, in_flight: &mut InFlight, origin: &Origin) -> Event {
     let size = frame.len();
     let id = peek_correlation_id(&frame).ok();
-    let asked = id.and_then(|id| in_flight.get(id));
+    let asked = id.and_then(|id| in_flight.remove(id));
     let mut event = Event {
         origin: origin.clone(),
         direction: "response",
@@ -552,30 +618,47 @@ fn response_event(frame: Bytes, in_flight: &mut InFlight, origin: &Origin) -> Ev
         size: Some(size),
         ..Event::default()
     };
-    match in_flight.decode_response(frame.clone()) {
-        Ok(ResponseFrame { body, .. }) => {
-            event.body = Some(untag(to_json(&body)));
-        }
-        Err(e) => {
-            if let Some(id) = id {
-                in_flight.remove(id);
+    let (Some(id), Some((api, version))) = (id, asked) else {
+        event.error = Some(match id {
+            Some(id) => format!(
+                "no request with correlation id {id} was seen (did the capture start after it?)"
+            ),
+            None => "a response frame too short for a correlation id".into(),
+        });
+        return event;
+    };
+    match decode_response(frame.clone(), api, version) {
+        Ok((f, trailing)) if api != ApiKey::API_VERSIONS || trailing == 0 => {
+            if trailing > 0 {
+                event.trailing_bytes = Some(trailing);
+                event.note = Some(trailing_note(trailing));
             }
-            // An ApiVersions refusal may be a v0 body (or a malformed one):
-            // read it as Kafka's client does.
-            if let Some((ApiKey::API_VERSIONS, v)) = asked {
+            set_body(&mut event, to_json(&f.body).map(untag));
+        }
+        result => {
+            // An ApiVersions refusal is a v0 body (or, from librdkafka's
+            // mock, a malformed one): read it as Kafka's client does.
+            let e = match result {
+                Err(e) => e.to_string(),
+                Ok((_, trailing)) => {
+                    event.trailing_bytes = Some(trailing);
+                    format!("{trailing} bytes after the body")
+                }
+            };
+            if api == ApiKey::API_VERSIONS {
                 let mut body = frame;
-                let parsed = decode_response_header(&mut body, ApiKey::API_VERSIONS, v)
-                    .and_then(|_| decode_api_versions_response(body, v));
+                let parsed = decode_response_header(&mut body, api, version)
+                    .and_then(|_| decode_api_versions_response(body, version));
                 if let Ok((r, read_as)) = parsed {
-                    event.body = Some(to_json(&r));
                     event.body_read_as = Some(read_as);
                     event.note = Some(format!(
-                        "not a v{v} body ({e}): read as Kafka's client does, at v{read_as}"
+                        "{e}: read as Kafka's client reads ApiVersions responses, at v{read_as}"
                     ));
+                    set_body(&mut event, to_json(&r));
                     return event;
                 }
             }
-            event.error = Some(e.to_string());
+            event.error = Some(format!("correlation id {id}: {e}"));
         }
     }
     event
