@@ -54,15 +54,10 @@ impl Default for Options {
     }
 }
 
-/// A message as JSON.
-///
-/// TODO(serde): kafka-protocol's `serde` feature is not on main yet. Until it
-/// is, the body is its `Debug` text in a JSON string, and `records` fields
-/// are not expanded (there is no JSON to find them in). When it lands:
-/// `serde_json::to_value(value)` for `T: serde::Serialize`, with
-/// `features = ["serde"]` on kafka-protocol in Cargo.toml.
-fn to_json<T: std::fmt::Debug>(value: &T) -> Result<Value, String> {
-    Ok(Value::String(format!("{value:?}")))
+/// A message as JSON: kafka-protocol's `serde` feature, with Kafka's JSON
+/// field names and bytes as base64.
+fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, String> {
+    serde_json::to_value(value).map_err(|e| format!("cannot write the body as JSON: {e}"))
 }
 
 /// `{"Produce": {...}}` (an externally tagged [`AnyRequest`] or

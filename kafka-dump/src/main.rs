@@ -30,10 +30,11 @@ Input:
 
 Output (one per frame, in the order the frames completed):
   --json                    one JSON object per line (the default): connection,
-                            client, server, packet, direction, api, apiKey,
-                            apiVersion, correlationId, clientId (requests),
-                            size, body; `error` instead of body when a frame
-                            cannot be decoded
+                            client, server, packet (as Wireshark numbers them),
+                            direction, api, apiKey, apiVersion, correlationId,
+                            clientId (requests), size, body; or offset instead
+                            of connection..packet for a file of frames; `error`
+                            instead of body when a frame cannot be decoded
   --pretty                  the same, indented
   --text                    one line per frame:
                             #CONN request  NAME vN correlation_id=N client_id=\"..\" (SIZE bytes, packet P)
@@ -41,9 +42,20 @@ Output (one per frame, in the order the frames completed):
                             them into batches and records
   -h, --help                this text
 
-Records: keys, values and headers are JSON strings when they are printable
-UTF-8, else {\"base64\": \"...\"}. A batch that cannot be decompressed carries an
-\"error\"; a blob ending in a cut batch has \"partialBatch\".
+Bodies: as kafka-protocol's `serde` feature writes them (Kafka's JSON field
+names such as topicData, bytes as base64, UUIDs in Kafka's text form), with
+object keys in alphabetical order. Bytes after a body are ignored, as Kafka's
+reader does, and counted in trailingBytes. An ApiVersions response the broker
+wrote at another version (a refusal) is read as Kafka's client reads it
+(bodyReadAs).
+
+Records (Produce, Fetch, ShareFetch): each `records` field becomes
+{\"sizeInBytes\", \"batches\": [batch header fields, compression, crcValid,
+\"records\": [offset, timestamp, key, value, headers]]}, legacy message sets
+(magic 0 and 1) included. Keys, values and headers are JSON strings when they
+are printable UTF-8, else {\"base64\": \"...\"}. A batch that cannot be
+decompressed carries an \"error\"; a blob ending in a cut batch has
+\"partialBatch\". These do not change the exit status.
 
 Exit status: 0 when every frame decoded; 1 when something was reported as
 undecodable, incomplete or malformed (the rest is still printed); 2 for a
