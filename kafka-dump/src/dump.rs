@@ -305,8 +305,14 @@ impl<W: Write> Dumper<W> {
             } else {
                 (tcp.dst.clone(), tcp.src.clone())
             };
-            // A SYN on a known pair of endpoints opens a new connection.
-            let reopened = tcp.syn && !tcp.ack && conns.contains_key(&key);
+            // A new SYN (not a retransmitted one) on a known pair of
+            // endpoints opens a new connection.
+            let reopened = tcp.syn
+                && !tcp.ack
+                && conns.get(&key).is_some_and(|c| {
+                    let [requests, _] = &c.halves;
+                    requests.stream.base_seq != Some(tcp.seq.wrapping_add(1))
+                });
             if reopened && let Some(old) = conns.remove(&key) {
                 self.finish_connection(old)?;
             }
@@ -696,4 +702,167 @@ fn text_line(e: &Event) -> String {
         line.push_str(&format!(" error: {err}"));
     }
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pushed(segments: &[(u32, &[u8])], isn: u32) -> Stream {
+        let mut s = Stream::default();
+        s.push(isn, true, b"");
+        for (seq, data) in segments {
+            s.push(*seq, false, data);
+        }
+        s
+    }
+
+    #[test]
+    fn reassembly_in_order_out_of_order_and_retransmitted() {
+        let isn = 1000;
+        let s = pushed(&[(1001, b"abc"), (1004, b"def")], isn);
+        assert_eq!(&s.buf[..], b"abcdef");
+        // Out of order: waits for the gap, then takes both.
+        let s = pushed(&[(1004, b"def"), (1001, b"abc")], isn);
+        assert_eq!(&s.buf[..], b"abcdef");
+        assert!(s.pending.is_empty());
+        // Retransmissions, whole and overlapping, add nothing twice.
+        let s = pushed(
+            &[
+                (1001, b"abc"),
+                (1001, b"abc"),
+                (1002, b"bcdef"),
+                (1004, b"def"),
+                (1007, b"g"),
+            ],
+            isn,
+        );
+        assert_eq!(&s.buf[..], b"abcdefg");
+        // A gap that never fills stays pending.
+        let s = pushed(&[(1001, b"abc"), (1010, b"xyz")], isn);
+        assert_eq!(&s.buf[..], b"abc");
+        assert_eq!(s.pending.first_key_value().map(|(p, _)| *p), Some(9));
+    }
+
+    #[test]
+    fn reassembly_across_the_sequence_number_wrap() {
+        let isn = u32::MAX - 2;
+        let s = pushed(
+            &[(u32::MAX.wrapping_add(3), b"ef"), (u32::MAX - 1, b"abcd")],
+            isn,
+        );
+        assert_eq!(&s.buf[..], b"abcdef");
+        // Without a SYN, the first segment starts the stream.
+        let mut s = Stream::default();
+        s.push(u32::MAX, false, b"ab");
+        s.push(2, false, b"d");
+        s.push(1, false, b"c");
+        assert_eq!(&s.buf[..], b"abcd");
+    }
+
+    /// A raw-IP (link type 101) packet: IPv4 or IPv6, then TCP.
+    fn packet(v6: bool, sport: u16, dport: u16, seq: u32, flags: u8, payload: &[u8]) -> Vec<u8> {
+        let mut tcp = Vec::new();
+        tcp.extend_from_slice(&sport.to_be_bytes());
+        tcp.extend_from_slice(&dport.to_be_bytes());
+        tcp.extend_from_slice(&seq.to_be_bytes());
+        tcp.extend_from_slice(&[0, 0, 0, 0, 5 << 4, flags, 0xff, 0xff, 0, 0, 0, 0]);
+        tcp.extend_from_slice(payload);
+        // The client (the higher port here) is x.1, the broker x.2.
+        let (a, b) = if sport > dport { (1, 2) } else { (2, 1) };
+        let mut ip = Vec::new();
+        if v6 {
+            ip.extend_from_slice(&[0x60, 0, 0, 0]);
+            ip.extend_from_slice(&(tcp.len() as u16).to_be_bytes());
+            ip.extend_from_slice(&[6, 64]);
+            ip.extend_from_slice(&[0; 15]);
+            ip.push(a);
+            ip.extend_from_slice(&[0; 15]);
+            ip.push(b);
+        } else {
+            ip.extend_from_slice(&[0x45, 0]);
+            ip.extend_from_slice(&((20 + tcp.len()) as u16).to_be_bytes());
+            ip.extend_from_slice(&[0, 0, 0x40, 0, 64, 6, 0, 0, 10, 0, 0, a, 10, 0, 0, b]);
+        }
+        ip.extend_from_slice(&tcp);
+        ip
+    }
+
+    fn pcap(packets: &[Vec<u8>]) -> Vec<u8> {
+        let mut f = vec![0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0];
+        f.extend_from_slice(&[0; 8]);
+        f.extend_from_slice(&65535u32.to_le_bytes());
+        f.extend_from_slice(&101u32.to_le_bytes());
+        for p in packets {
+            f.extend_from_slice(&[0; 8]);
+            f.extend_from_slice(&(p.len() as u32).to_le_bytes());
+            f.extend_from_slice(&(p.len() as u32).to_le_bytes());
+            f.extend_from_slice(p);
+        }
+        f
+    }
+
+    #[test]
+    fn connections_syns_and_ip_versions() {
+        use kafka_protocol::frame::{encode_request, encode_response};
+        use kafka_protocol::messages::{ApiVersionsRequest, ApiVersionsResponse, RequestHeader};
+        let header = RequestHeader::default()
+            .with_request_api_key(ApiKey::API_VERSIONS.0)
+            .with_request_api_version(0)
+            .with_correlation_id(1);
+        let mut request = BytesMut::new();
+        encode_request(&mut request, &header, &ApiVersionsRequest::default()).unwrap();
+        let mut response = BytesMut::new();
+        encode_response(&mut response, 1, 0, &ApiVersionsResponse::default()).unwrap();
+        let (syn, syn_ack, ack) = (0x02, 0x12, 0x10);
+        let mut packets = Vec::new();
+        for (v6, isn) in [(false, 100), (false, 9000), (true, 7)] {
+            packets.push(packet(v6, 40000, 9092, isn, syn, b""));
+            packets.push(packet(v6, 40000, 9092, isn, syn, b"")); // retransmitted
+            packets.push(packet(v6, 9092, 40000, 500, syn_ack, b""));
+            packets.push(packet(v6, 40000, 9092, isn + 1, ack, &request));
+            packets.push(packet(v6, 9092, 40000, 501, ack, &response));
+        }
+        // No SYN at all: the first sender is taken for the client.
+        packets.push(packet(false, 40001, 9092, 5, ack, &request));
+        packets.push(packet(false, 9092, 40001, 5, ack, &response));
+
+        let mut d = Dumper::new(Vec::new(), Options::default());
+        d.dump_capture(&pcap(&packets)).unwrap().unwrap();
+        assert_eq!((d.frames(), d.problems()), (8, 0));
+        let out = String::from_utf8(d.into_inner()).unwrap();
+        let frames: Vec<Value> = out
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let got: Vec<(u64, &str, &str, u64)> = frames
+            .iter()
+            .map(|f| {
+                (
+                    f["connection"].as_u64().unwrap(),
+                    f["client"].as_str().unwrap(),
+                    f["direction"].as_str().unwrap(),
+                    f["packet"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (1, "10.0.0.1:40000", "request", 4),
+                (1, "10.0.0.1:40000", "response", 5),
+                (2, "10.0.0.1:40000", "request", 9),
+                (2, "10.0.0.1:40000", "response", 10),
+                (3, "[::1]:40000", "request", 14),
+                (3, "[::1]:40000", "response", 15),
+                (4, "10.0.0.1:40001", "request", 16),
+                (4, "10.0.0.1:40001", "response", 17),
+            ]
+        );
+        assert!(
+            frames
+                .iter()
+                .all(|f| f["api"] == "ApiVersions" && f["correlationId"] == 1)
+        );
+    }
 }
