@@ -39,70 +39,6 @@ pub(crate) fn read_to_end_bounded<R: Read>(
     Ok(())
 }
 
-/// An output buffer whose spare room is already initialised, so block
-/// decoders (which need a `&mut [u8]`) can write into it without the buffer
-/// being zeroed again for every block. The first room comes from
-/// `vec![0; n]`, which the allocator can hand out pre-zeroed.
-pub(crate) struct ZeroedOut {
-    buf: Vec<u8>,
-    filled: usize,
-}
-
-impl ZeroedOut {
-    /// A buffer with `room` zeroed bytes of spare room.
-    pub(crate) fn new(room: usize) -> Self {
-        Self {
-            buf: vec![0; room],
-            filled: 0,
-        }
-    }
-
-    /// The bytes written so far.
-    pub(crate) fn filled(&self) -> &[u8] {
-        self.buf.get(..self.filled).unwrap_or_default()
-    }
-
-    /// How many bytes have been written.
-    pub(crate) fn len(&self) -> usize {
-        self.filled
-    }
-
-    /// The written bytes and at least `room` bytes of spare room after them.
-    /// When the buffer has to grow it at most doubles, and never past
-    /// `filled + max(room, cap)`.
-    pub(crate) fn split_spare(&mut self, room: usize, cap: usize) -> (&[u8], &mut [u8]) {
-        let need = self.filled.saturating_add(room);
-        if self.buf.len() < need {
-            let doubled = self.buf.len().saturating_mul(2).min(cap);
-            // `resize` reallocates (in place or by remapping when it can)
-            // and zeroes only the new part.
-            self.buf.resize(need.max(doubled), 0);
-        }
-        let (done, spare) = self.buf.split_at_mut(self.filled);
-        (done, spare)
-    }
-
-    /// Marks `n` more bytes of the spare room as written.
-    pub(crate) fn advance(&mut self, n: usize) {
-        self.filled = self.filled.saturating_add(n).min(self.buf.len());
-    }
-
-    /// Appends `data`.
-    pub(crate) fn extend_from_slice(&mut self, data: &[u8], cap: usize) {
-        let (_, spare) = self.split_spare(data.len(), cap);
-        if let Some(dst) = spare.get_mut(..data.len()) {
-            dst.copy_from_slice(data);
-        }
-        self.advance(data.len());
-    }
-
-    /// The written bytes.
-    pub(crate) fn into_vec(mut self) -> Vec<u8> {
-        self.buf.truncate(self.filled);
-        self.buf
-    }
-}
-
 /// Fails if `len` bytes of output would exceed `limit`.
 pub(crate) fn check_len(len: usize, limit: usize) -> Result<(), Error> {
     if len > limit {
@@ -122,23 +58,6 @@ mod tests {
         assert_eq!(initial_capacity(1000, 100_000), 4000);
         assert_eq!(initial_capacity(usize::MAX, usize::MAX), MAX_INITIAL);
         assert_eq!(initial_capacity(0, 0), 0);
-    }
-
-    #[test]
-    fn zeroed_out_grows_within_its_cap() {
-        let mut out = ZeroedOut::new(4);
-        out.extend_from_slice(b"abc", 100);
-        assert_eq!(out.filled(), b"abc");
-        let (done, spare) = out.split_spare(10, 16);
-        assert_eq!(done, b"abc");
-        assert!(spare.len() >= 10 && spare.iter().all(|&b| b == 0));
-        spare[..2].copy_from_slice(b"de");
-        out.advance(2);
-        assert_eq!(out.len(), 5);
-        // Doubling is capped; the request itself is always honoured.
-        let (_, spare) = out.split_spare(1000, 16);
-        assert_eq!(spare.len(), 1000);
-        assert_eq!(out.into_vec(), b"abcde");
     }
 
     #[test]
