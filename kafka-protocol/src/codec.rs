@@ -4,7 +4,7 @@
 
 use crate::error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind};
 use crate::types::{ByteString, RawTaggedField, Uuid};
-use bytes::{Buf, BufMut, Bytes, BytesMut};
+use bytes::{Buf, Bytes, BytesMut};
 
 /// The encode/decode methods every generated struct has. Public only so the
 /// public [`crate::Message`] trait can require it; it cannot be named outside
@@ -98,6 +98,13 @@ pub(crate) fn read_uuid(r: &mut Bytes) -> Result<Uuid, DecodeError> {
 
 /// An unsigned LEB128 varint of at most 5 bytes whose value fits in a `u32`.
 pub(crate) fn read_uvarint(r: &mut Bytes) -> Result<u32, DecodeError> {
+    // One byte: most lengths, counts and tag counts.
+    if let Some(&b) = r.first()
+        && b < 0x80
+    {
+        r.advance(1);
+        return Ok(u32::from(b));
+    }
     let mut value: u32 = 0;
     for i in 0..5 {
         need(r, 1)?;
@@ -172,6 +179,20 @@ pub(crate) fn read_array<T>(
     min_elem: usize,
     mut elem: impl FnMut(&mut Bytes) -> Result<T, DecodeError>,
 ) -> Result<Option<Vec<T>>, DecodeError> {
+    let Some(count) = read_count(r, compact, min_elem)? else {
+        return Ok(None);
+    };
+    let mut out = Vec::with_capacity(count.min(MAX_PREALLOC));
+    for i in 0..count {
+        out.push(elem(r).map_err(|e| e.at_index(i))?);
+    }
+    Ok(Some(out))
+}
+
+/// An array count (`None` for null), checked against what is left: every
+/// element takes at least `min_elem` bytes (and at least one).
+#[inline]
+fn read_count(r: &mut Bytes, compact: bool, min_elem: usize) -> Result<Option<usize>, DecodeError> {
     let count: i64 = if compact {
         i64::from(read_uvarint(r)?) - 1
     } else {
@@ -185,10 +206,37 @@ pub(crate) fn read_array<T>(
     if count.saturating_mul(min_elem.max(1)) > remaining {
         return Err(DecodeErrorKind::ArrayTooLarge { count, remaining }.into());
     }
-    let mut out = Vec::with_capacity(count.min(MAX_PREALLOC));
-    for i in 0..count {
-        out.push(elem(r).map_err(|e| e.at_index(i))?);
-    }
+    Ok(Some(count))
+}
+
+/// An array of fixed-width values of `N` bytes each (`int32`, `int64`,
+/// `uuid`, ...): the count is checked against what is left exactly as
+/// [`read_array`] does, then every element is converted from one slice, into
+/// one allocation of exactly the count (the bytes are there, so the count is
+/// justified by the input).
+pub(crate) fn read_fixed_array<T, const N: usize>(
+    r: &mut Bytes,
+    compact: bool,
+    conv: impl Fn([u8; N]) -> T,
+) -> Result<Option<Vec<T>>, DecodeError> {
+    let Some(count) = read_count(r, compact, N)? else {
+        return Ok(None);
+    };
+    let n = count * N; // no overflow: checked against `remaining` above
+    let out = match r.get(..n) {
+        Some(s) => s
+            .chunks_exact(N)
+            .map(|c| conv(<[u8; N]>::try_from(c).unwrap_or([0; N])))
+            .collect(),
+        None => {
+            return Err(DecodeErrorKind::ArrayTooLarge {
+                count,
+                remaining: r.len(),
+            }
+            .into());
+        }
+    };
+    r.advance(n);
     Ok(Some(out))
 }
 
@@ -279,43 +327,55 @@ pub(crate) fn tag_done(sub: &Bytes) -> Result<(), DecodeError> {
 
 // ------------------------------------------------------------------ writing
 
+/// Appends a number big-endian. `extend_from_slice` with a constant length
+/// inlines to a capacity check and one store; `BufMut::put_i32` and friends
+/// go through `BytesMut::put_slice`, which is not `#[inline]`, so each 4-byte
+/// write was a call and a `memmove`. Measured with `cd benchmarks && cargo
+/// bench --bench codec`: encoding the benchmark's MetadataResponse took 57 µs
+/// at v1 and 78 µs at v12 before, 28 µs and 42 µs after.
+macro_rules! put_be {
+    ($w:expr, $v:expr $(,)?) => {
+        $w.extend_from_slice(&($v).to_be_bytes())
+    };
+}
+
 pub(crate) fn write_bool(w: &mut BytesMut, v: bool) {
-    w.put_u8(u8::from(v));
+    put_be!(w, u8::from(v));
 }
 pub(crate) fn write_i8(w: &mut BytesMut, v: i8) {
-    w.put_i8(v);
+    put_be!(w, v);
 }
 pub(crate) fn write_i16(w: &mut BytesMut, v: i16) {
-    w.put_i16(v);
+    put_be!(w, v);
 }
 pub(crate) fn write_u16(w: &mut BytesMut, v: u16) {
-    w.put_u16(v);
+    put_be!(w, v);
 }
 pub(crate) fn write_i32(w: &mut BytesMut, v: i32) {
-    w.put_i32(v);
+    put_be!(w, v);
 }
 // No schema of the bundled releases has this type; Kafka's own test schemas do, and
 // the generator emits calls to it for schemas that use it.
 #[allow(dead_code)]
 pub(crate) fn write_u32(w: &mut BytesMut, v: u32) {
-    w.put_u32(v);
+    put_be!(w, v);
 }
 pub(crate) fn write_i64(w: &mut BytesMut, v: i64) {
-    w.put_i64(v);
+    put_be!(w, v);
 }
 pub(crate) fn write_f64(w: &mut BytesMut, v: f64) {
-    w.put_f64(v);
+    put_be!(w, v);
 }
 pub(crate) fn write_uuid(w: &mut BytesMut, v: &Uuid) {
-    w.put_slice(v.as_bytes());
+    w.extend_from_slice(v.as_bytes());
 }
 
 pub(crate) fn write_uvarint(w: &mut BytesMut, mut v: u32) {
     while v >= 0x80 {
-        w.put_u8((v as u8) | 0x80);
+        put_be!(w, (v as u8) | 0x80);
         v >>= 7;
     }
-    w.put_u8(v as u8);
+    put_be!(w, v as u8);
 }
 
 /// A size or count that must fit a uvarint.
@@ -348,8 +408,8 @@ fn write_len(
 ) -> Result<(), EncodeError> {
     match (len, compact) {
         (None, true) => write_uvarint(w, 0),
-        (None, false) if wide => w.put_i32(-1),
-        (None, false) => w.put_i16(-1),
+        (None, false) if wide => put_be!(w, -1i32),
+        (None, false) => put_be!(w, -1i16),
         (Some(n), true) => {
             let v = u32::try_from(n)
                 .ok()
@@ -359,9 +419,13 @@ fn write_len(
             write_uvarint(w, v);
         }
         (Some(n), false) if wide => {
-            w.put_i32(i32::try_from(n).map_err(|_| EncodeError::new(EncodeErrorKind::TooLong(n)))?)
+            put_be!(
+                w,
+                i32::try_from(n).map_err(|_| EncodeError::new(EncodeErrorKind::TooLong(n)))?
+            )
         }
-        (Some(n), false) => w.put_i16(
+        (Some(n), false) => put_be!(
+            w,
             i16::try_from(n).map_err(|_| EncodeError::new(EncodeErrorKind::StringTooLong(n)))?,
         ),
     }
@@ -380,7 +444,7 @@ pub(crate) fn write_string(
     }
     write_len(w, s.map(ByteString::len), compact, false)?;
     if let Some(s) = s {
-        w.put_slice(s.as_bytes());
+        w.extend_from_slice(s.as_bytes());
     }
     Ok(())
 }
@@ -392,7 +456,7 @@ pub(crate) fn write_bytes(
 ) -> Result<(), EncodeError> {
     write_len(w, b.map(Bytes::len), compact, true)?;
     if let Some(b) = b {
-        w.put_slice(b);
+        w.extend_from_slice(b);
     }
     Ok(())
 }
@@ -472,7 +536,7 @@ pub(crate) fn write_unknown_until(
         }
         write_uvarint(w, f.tag);
         write_uvarint(w, u32::try_from(f.data.len()).unwrap_or(u32::MAX));
-        w.put_slice(&f.data);
+        w.extend_from_slice(&f.data);
         *next += 1;
     }
 }
@@ -490,6 +554,72 @@ mod tests {
 
     fn b(v: &[u8]) -> Bytes {
         Bytes::copy_from_slice(v)
+    }
+
+    #[test]
+    fn fixed_width_arrays_read_like_element_by_element() {
+        // Legacy and compact counts, null, empty, and a count the bytes cannot hold.
+        let mut r = b(&[0, 0, 0, 2, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xfe, 9]);
+        assert_eq!(
+            read_fixed_array(&mut r, false, i32::from_be_bytes),
+            Ok(Some(vec![1, -2]))
+        );
+        assert_eq!(&r[..], &[9]);
+        let mut r = b(&[3, 0, 7, 0x80, 0]);
+        assert_eq!(
+            read_fixed_array(&mut r, true, i16::from_be_bytes),
+            Ok(Some(vec![7, i16::MIN]))
+        );
+        assert!(r.is_empty());
+        assert_eq!(
+            read_fixed_array(&mut b(&[0]), true, i64::from_be_bytes),
+            Ok(None)
+        );
+        assert_eq!(
+            read_fixed_array(&mut b(&[0xff, 0xff, 0xff, 0xff]), false, i64::from_be_bytes),
+            Ok(None)
+        );
+        assert_eq!(
+            read_fixed_array(&mut b(&[1]), true, i64::from_be_bytes),
+            Ok(Some(vec![]))
+        );
+        let mut r = b(&[0, 0, 0, 3, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0]);
+        let err = read_fixed_array(&mut r, false, i32::from_be_bytes).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            DecodeErrorKind::ArrayTooLarge {
+                count: 3,
+                remaining: 11
+            }
+        );
+        let err = read_fixed_array(
+            &mut b(&[0x80, 0x80, 0x80, 0x80, 0x07]),
+            true,
+            |x: [u8; 16]| x,
+        )
+        .unwrap_err();
+        assert!(matches!(err.kind(), DecodeErrorKind::ArrayTooLarge { .. }));
+        let err = read_fixed_array(&mut b(&[0xff, 0xff, 0xff, 0xfe]), false, i32::from_be_bytes)
+            .unwrap_err();
+        assert_eq!(err.kind(), DecodeErrorKind::NegativeLength(-2));
+    }
+
+    #[test]
+    fn numbers_are_written_big_endian() {
+        let mut w = BytesMut::new();
+        write_i16(&mut w, -2);
+        write_i32(&mut w, 0x0102_0304);
+        write_i64(&mut w, -1);
+        write_f64(&mut w, 1.0);
+        write_bool(&mut w, true);
+        write_uvarint(&mut w, 300);
+        assert_eq!(
+            &w[..],
+            &[
+                0xff, 0xfe, 1, 2, 3, 4, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x3f, 0xf0,
+                0, 0, 0, 0, 0, 0, 1, 0xac, 0x02
+            ]
+        );
     }
 
     #[test]

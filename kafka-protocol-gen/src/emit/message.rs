@@ -196,6 +196,23 @@ fn primitive_reader(ty: &Type) -> Option<TokenStream> {
     })
 }
 
+/// For a fixed-width type, the function from its big-endian bytes to its
+/// value (arrays of these are read from one slice); `bool` is left out (any
+/// non-zero byte is true, a rule of its own).
+fn fixed_width(ty: &Type) -> Option<TokenStream> {
+    Some(match ty {
+        Type::Int8 => quote!(i8::from_be_bytes),
+        Type::Int16 => quote!(i16::from_be_bytes),
+        Type::Uint16 => quote!(u16::from_be_bytes),
+        Type::Int32 => quote!(i32::from_be_bytes),
+        Type::Uint32 => quote!(u32::from_be_bytes),
+        Type::Int64 => quote!(i64::from_be_bytes),
+        Type::Float64 => quote!(f64::from_be_bytes),
+        Type::Uuid => quote!(crate::Uuid::from_bytes),
+        _ => return None,
+    })
+}
+
 /// Reads one non-null element of `ty` from reader `r`.
 fn read_elem(msg: &Message, ty: &Type, compact: &TokenStream, r: &Ident) -> TokenStream {
     if let Some(f) = primitive_reader(ty) {
@@ -233,6 +250,9 @@ fn read_nullable(
         Type::String => quote!(crate::codec::read_string(#r, #compact)),
         Type::Bytes | Type::Records => quote!(crate::codec::read_bytes(#r, #compact)),
         Type::Array(inner) => {
+            if let Some(conv) = fixed_width(inner) {
+                return quote!(crate::codec::read_fixed_array(#r, #compact, #conv));
+            }
             let min = min_elem_len(inner, false);
             let min_c = min_elem_len(inner, true);
             let elem = match primitive_reader(inner) {
