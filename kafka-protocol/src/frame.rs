@@ -187,25 +187,17 @@ pub fn peek_correlation_id(frame: &[u8]) -> Result<i32, DecodeError> {
     }
 }
 
-/// The request header version of `version` of `api`, as a decode error when
-/// the API or version is unknown.
-pub(crate) fn request_header_version(api: ApiKey, version: i16) -> Result<i16, DecodeError> {
+/// The header version `pick` gives for `version` of `api`, as a decode
+/// error when the API or version is unknown.
+fn header_version(
+    api: ApiKey,
+    version: i16,
+    pick: fn(ApiKey, i16) -> Option<i16>,
+) -> Result<i16, DecodeError> {
     let info = api
         .info()
         .ok_or(DecodeError::new(DecodeErrorKind::UnknownApiKey(api.0)))?;
-    api.request_header_version(version).ok_or_else(|| {
-        DecodeError::new(DecodeErrorKind::UnsupportedVersion(version))
-            .in_message(info.name, version)
-    })
-}
-
-/// The response header version of `version` of `api`, as a decode error when
-/// the API or version is unknown.
-pub(crate) fn response_header_version(api: ApiKey, version: i16) -> Result<i16, DecodeError> {
-    let info = api
-        .info()
-        .ok_or(DecodeError::new(DecodeErrorKind::UnknownApiKey(api.0)))?;
-    api.response_header_version(version).ok_or_else(|| {
+    pick(api, version).ok_or_else(|| {
         DecodeError::new(DecodeErrorKind::UnsupportedVersion(version))
             .in_message(info.name, version)
     })
@@ -218,7 +210,7 @@ pub(crate) fn response_header_version(api: ApiKey, version: i16) -> Result<i16, 
 /// [`DecodeErrorKind::UnsupportedVersion`].
 pub fn decode_request_header(frame: &mut Bytes) -> Result<RequestHeader, DecodeError> {
     let (api, version) = peek_request_api(frame)?;
-    let header_version = request_header_version(api, version)?;
+    let header_version = header_version(api, version, ApiKey::request_header_version)?;
     RequestHeader::decode(frame, header_version)
 }
 
@@ -230,7 +222,7 @@ pub fn decode_response_header(
     api: ApiKey,
     version: i16,
 ) -> Result<ResponseHeader, DecodeError> {
-    let header_version = response_header_version(api, version)?;
+    let header_version = header_version(api, version, ApiKey::response_header_version)?;
     ResponseHeader::decode(frame, header_version)
 }
 

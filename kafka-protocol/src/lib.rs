@@ -86,6 +86,7 @@
 )]
 
 mod api;
+mod base64;
 mod codec;
 mod error;
 mod error_code;

@@ -130,8 +130,6 @@ impl fmt::Display for ParseUuidError {
 
 impl std::error::Error for ParseUuidError {}
 
-const B64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
 impl Uuid {
     /// The all-zero UUID Kafka uses for "no topic id".
     pub const ZERO: Self = Self([0; 16]);
@@ -158,32 +156,9 @@ impl Uuid {
 
 impl fmt::Display for Uuid {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut acc: u32 = 0;
-        let mut bits = 0;
-        let mut out = [0u8; 22];
-        let mut n = 0;
-        for &byte in &self.0 {
-            acc = (acc << 8) | u32::from(byte);
-            bits += 8;
-            while bits >= 6 {
-                bits -= 6;
-                if let (Some(slot), Some(&c)) =
-                    (out.get_mut(n), B64URL.get(((acc >> bits) & 63) as usize))
-                {
-                    *slot = c;
-                }
-                n += 1;
-            }
-        }
-        if bits > 0
-            && let (Some(slot), Some(&c)) = (
-                out.get_mut(n),
-                B64URL.get(((acc << (6 - bits)) & 63) as usize),
-            )
-        {
-            *slot = c;
-        }
-        f.write_str(std::str::from_utf8(&out).unwrap_or_default())
+        let mut text = String::with_capacity(22);
+        crate::base64::encode(&self.0, crate::base64::URL_SAFE, false, &mut text);
+        f.write_str(&text)
     }
 }
 
@@ -196,28 +171,15 @@ impl fmt::Debug for Uuid {
 impl std::str::FromStr for Uuid {
     type Err = ParseUuidError;
     fn from_str(s: &str) -> Result<Self, ParseUuidError> {
+        // Java's URL decoder also takes the padded form.
         let t = s.trim_end_matches('=');
         if t.len() != 22 {
             return Err(ParseUuidError);
         }
-        let mut out = [0u8; 16];
-        let (mut acc, mut bits, mut n) = (0u32, 0, 0);
-        for c in t.bytes() {
-            let v = B64URL.iter().position(|&x| x == c).ok_or(ParseUuidError)? as u32;
-            acc = (acc << 6) | v;
-            bits += 6;
-            if bits >= 8 {
-                bits -= 8;
-                *out.get_mut(n).ok_or(ParseUuidError)? = (acc >> bits) as u8;
-                n += 1;
-                acc &= (1 << bits) - 1;
-            }
-        }
-        if n == 16 && acc == 0 {
-            Ok(Self(out))
-        } else {
-            Err(ParseUuidError)
-        }
+        crate::base64::decode(t, crate::base64::URL_SAFE, false)
+            .and_then(|b| <[u8; 16]>::try_from(b).ok())
+            .map(Self)
+            .ok_or(ParseUuidError)
     }
 }
 
