@@ -878,6 +878,11 @@ fn our_batches_are_consumed_by_kcat_and_kcat_batches_by_us() {
             "-P", "-b", &mock.addr, "-t", &topic, "-p", "0", "-K", "\\t", "-Z",
         ]);
         command.args(["-z", codec.name().expect("known codec")]);
+        // librdkafka sends a batch uncompressed when compressing does not
+        // shrink it, which a lone small record does not. A long linger keeps
+        // all 40 records queued until kcat's flush at end of input, so they
+        // travel as one compressible batch even on a loaded machine.
+        command.args(["-X", "linger.ms=1000"]);
         if let Some(level) = level {
             command.args(["-X", &format!("compression.level={level}")]);
         }
