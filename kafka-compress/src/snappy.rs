@@ -79,17 +79,38 @@ pub(crate) fn detect(input: &[u8]) -> Layout {
 
 /// Decompresses any of the three layouts.
 pub(crate) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
+    // The common case first, without the general walk: a xerial stream of a
+    // single block, which is what the Java client writes for every batch up
+    // to 32 KiB. It is the same stream `decompress_xerial` would accept.
+    if let Some(block) = single_xerial_block(input) {
+        return decode_block(block, limit);
+    }
     match detect(input) {
         Layout::Xerial => decompress_xerial(input, limit),
         Layout::Framed => decompress_framed(input, limit),
-        Layout::Raw => {
-            let len = claimed_len(input)?;
-            check_len(len, limit)?;
-            let mut out = vec![0; len];
-            decode_raw(&mut snap::raw::Decoder::new(), input, &mut out)?;
-            Ok(out)
-        }
+        Layout::Raw => decode_block(input, limit),
     }
+}
+
+/// The block of a xerial stream that holds exactly one, non-empty block.
+fn single_xerial_block(input: &[u8]) -> Option<&[u8]> {
+    let (header, rest) = input.split_first_chunk::<XERIAL_HEADER_LEN>()?;
+    let (magic, _) = header.split_first_chunk::<8>()?;
+    if *magic != XERIAL_MAGIC {
+        return None;
+    }
+    let (len, block) = rest.split_first_chunk::<4>()?;
+    let len = usize::try_from(i32::from_be_bytes(*len)).ok()?;
+    (len != 0 && len == block.len()).then_some(block)
+}
+
+/// Decodes one raw block into a buffer of its claimed length.
+fn decode_block(block: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
+    let len = claimed_len(block)?;
+    check_len(len, limit)?;
+    let mut out = vec![0; len];
+    decode_raw(&mut snap::raw::Decoder::new(), block, &mut out)?;
+    Ok(out)
 }
 
 fn corrupt(kind: CorruptKind) -> Error {
@@ -167,17 +188,6 @@ fn decompress_xerial(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
         .get(XERIAL_HEADER_LEN..)
         .ok_or(corrupt(CorruptKind::Truncated))?;
     let mut dec = snap::raw::Decoder::new();
-    // One block (every payload up to 32 KiB): decode it in one pass.
-    let mut rest = body;
-    if let Some(block) = next_xerial_block(&mut rest)?
-        && rest.is_empty()
-    {
-        let len = claimed_len(block)?;
-        check_len(len, limit)?;
-        let mut out = vec![0; len];
-        decode_raw(&mut dec, block, &mut out)?;
-        return Ok(out);
-    }
     let mut total = 0usize;
     let mut rest = body;
     while let Some(block) = next_xerial_block(&mut rest)? {
@@ -237,6 +247,46 @@ mod tests {
         assert_eq!(detect(&raw[..n]), Layout::Raw);
         // 0x82 followed by something other than 'S' is a raw varint.
         assert_eq!(detect(&[0x82, 0x01, 0x00]), Layout::Raw);
+    }
+
+    /// The one-block shortcut takes exactly the streams of one non-empty
+    /// block, and on those (and on every corruption of their first bytes)
+    /// answers as the general walk does.
+    #[test]
+    fn single_block_shortcut_agrees_with_the_walk() {
+        for len in [0, 1, 100, XERIAL_BLOCK, XERIAL_BLOCK + 1, 3 * XERIAL_BLOCK] {
+            let input: Vec<u8> = (0..len).map(|i| (i * 7 % 251) as u8).collect();
+            let mut stream = Vec::new();
+            compress_xerial(&input, &mut stream);
+            let blocks = len.div_ceil(XERIAL_BLOCK);
+            assert_eq!(single_xerial_block(&stream).is_some(), blocks == 1, "{len}");
+            assert_eq!(decompress(&stream, 1 << 20), Ok(input.clone()), "{len}");
+            if blocks != 1 {
+                continue;
+            }
+            let mut bad = stream.clone();
+            bad.push(0); // a trailing byte: no longer one exact block
+            assert!(single_xerial_block(&bad).is_none());
+            assert!(decompress(&bad, 1 << 20).is_err());
+            for at in 0..stream.len().min(40) {
+                for flip in [0x01, 0x80, 0xff] {
+                    let mut bad = stream.clone();
+                    bad[at] ^= flip;
+                    if detect(&bad) == Layout::Xerial {
+                        assert_eq!(
+                            decompress(&bad, 1 << 20),
+                            decompress_xerial(&bad, 1 << 20),
+                            "{len}: byte {at} ^ {flip:#x}"
+                        );
+                    }
+                }
+            }
+            // The limit applies on the shortcut too.
+            assert_eq!(
+                decompress(&stream, len - 1),
+                Err(Error::OutputLimitExceeded { limit: len - 1 })
+            );
+        }
     }
 
     /// Why the detection is sound: no valid raw block starts with the xerial
