@@ -7,6 +7,10 @@
 //! Description Blocks (each interface has its own link type), Enhanced,
 //! Simple and (obsolete) Packet Blocks; other blocks are skipped.
 //!
+//! Capture times: pcap in micro- or nanoseconds (by its magic number);
+//! pcapng in each interface's `if_tsresol` (decimal or binary, microseconds
+//! by default) shifted by its `if_tsoffset`.
+//!
 //! A malformed or truncated file ends the iteration with an error naming the
 //! byte position; every packet before it is still delivered.
 
@@ -24,6 +28,116 @@ pub struct Packet<'a> {
     pub linktype: u16,
     /// The captured bytes (possibly cut at the snapshot length).
     pub data: &'a [u8],
+    /// When it was captured; `None` for pcapng's Simple Packet Blocks, which
+    /// carry no time, and for resolutions this reader cannot represent.
+    pub time: Option<Timestamp>,
+}
+
+/// A capture time: seconds and nanoseconds since the Unix epoch (UTC), and
+/// how many fractional digits the capture's resolution gives.
+///
+/// `Display` writes it in RFC 3339 (`2026-11-20T10:01:02.123456Z`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timestamp {
+    /// Whole seconds since 1970-01-01T00:00:00Z (negative before).
+    pub secs: i64,
+    /// Nanoseconds into that second (below 10^9).
+    pub nanos: u32,
+    /// Fractional digits worth printing (6 for microseconds, 9 at most).
+    pub digits: u8,
+}
+
+/// One unit of a capture's clock: 10^-n or 2^-n seconds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolution {
+    Decimal(u8),
+    Binary(u8),
+}
+
+impl Resolution {
+    /// pcapng's `if_tsresol` byte: the high bit picks base 2, the rest is
+    /// the negative exponent.
+    fn from_tsresol(b: u8) -> Self {
+        if b & 0x80 == 0 {
+            Resolution::Decimal(b)
+        } else {
+            Resolution::Binary(b & 0x7f)
+        }
+    }
+
+    /// `units` ticks after the epoch, shifted by `offset` seconds; `None`
+    /// if the resolution is too fine for 64-bit ticks or the sum overflows.
+    fn time(self, units: u64, offset: i64) -> Option<Timestamp> {
+        let (secs, nanos, digits) = match self {
+            Resolution::Decimal(n) => {
+                let per_sec = 10u64.checked_pow(u32::from(n))?;
+                let frac = units % per_sec;
+                let nanos = if n <= 9 {
+                    frac * 10u64.pow(9 - u32::from(n))
+                } else {
+                    frac / 10u64.pow(u32::from(n) - 9)
+                };
+                (units / per_sec, nanos, n.min(9))
+            }
+            Resolution::Binary(n) if n < 64 => {
+                let frac = units & ((1u64 << n) - 1);
+                let nanos = ((u128::from(frac) * 1_000_000_000) >> n) as u64;
+                (units >> n, nanos, 9)
+            }
+            Resolution::Binary(_) => return None,
+        };
+        Some(Timestamp {
+            secs: i64::try_from(secs).ok()?.checked_add(offset)?,
+            nanos: u32::try_from(nanos).ok()?,
+            digits,
+        })
+    }
+}
+
+impl fmt::Display for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let days = self.secs.div_euclid(86_400);
+        let of_day = self.secs.rem_euclid(86_400);
+        let (year, month, day) = civil_date(days);
+        write!(
+            f,
+            "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}",
+            of_day / 3600,
+            of_day / 60 % 60,
+            of_day % 60
+        )?;
+        if self.digits > 0 {
+            let digits = u32::from(self.digits.min(9));
+            let frac = self.nanos / 10u32.pow(9 - digits);
+            write!(f, ".{frac:0width$}", width = digits as usize)?;
+        }
+        f.write_str("Z")
+    }
+}
+
+/// The proleptic Gregorian (year, month, day) of a day number counted from
+/// 1970-01-01. Works in 400-year eras of 146 097 days, each starting on
+/// 1 March so that the leap day ends the year.
+fn civil_date(days: i64) -> (i64, u32, u32) {
+    // Days since 0000-03-01.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let day_of_era = z.rem_euclid(146_097); // 0..=146096
+    // Years into the era: every 4th year is a leap year except the 100th,
+    // but the 400th is; the corrections below undo the leap days counted.
+    let year_of_era =
+        (day_of_era - day_of_era / 1_460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    // Months from March, of 153 days per 5 months.
+    let month_from_march = (5 * day_of_year + 2) / 153;
+    let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
+    let month = if month_from_march < 10 {
+        month_from_march + 3
+    } else {
+        month_from_march - 9
+    } as u32;
+    let year = year_of_era + era * 400 + i64::from(month <= 2);
+    (year, month, day)
 }
 
 /// A capture file that cannot be read (further).
@@ -140,6 +254,7 @@ enum State {
 struct PcapState {
     little: bool,
     linktype: u16,
+    resolution: Resolution,
 }
 
 impl PcapState {
@@ -156,19 +271,35 @@ impl PcapState {
         } else {
             e.u16(data, 22).unwrap_or(0)
         };
-        Ok(PcapState { little, linktype })
+        // 0xa1b23c4d (either byte order) marks nanosecond timestamps.
+        let nanos = matches!(data.get(..4), Some([0x4d, 0x3c, ..] | [.., 0x3c, 0x4d]));
+        Ok(PcapState {
+            little,
+            linktype,
+            resolution: Resolution::Decimal(if nanos { 9 } else { 6 }),
+        })
     }
 }
 
 #[derive(Debug, Default)]
 struct PcapngState {
     little: bool,
-    /// (link type, snapshot length) of each interface of the current section.
-    interfaces: Vec<(u16, u32)>,
+    /// The interfaces of the current section, in order.
+    interfaces: Vec<Interface>,
+}
+
+/// What a pcapng Interface Description Block says.
+#[derive(Debug, Clone, Copy)]
+struct Interface {
+    linktype: u16,
+    snaplen: u32,
+    resolution: Resolution,
+    /// `if_tsoffset`: seconds added to every time.
+    offset: i64,
 }
 
 impl<'a> Packets<'a> {
-    fn next_pcap(&mut self, s: &PcapState) -> Result<Option<&'a [u8]>, CaptureError> {
+    fn next_pcap(&mut self, s: &PcapState) -> Result<Option<Captured<'a>>, CaptureError> {
         let data = self.data;
         if self.at == 0 {
             self.at = 24;
@@ -194,15 +325,31 @@ impl<'a> Packets<'a> {
                     ),
                 )
             })?;
+        let header = self.at;
         self.at = end;
-        Ok(data.get(start..end))
+        // Seconds, then micro- or nanoseconds (which should stay below one
+        // second; a larger value is carried over as Wireshark does).
+        let time = e
+            .u32(data, header)
+            .zip(e.u32(data, header + 4))
+            .and_then(|(secs, frac)| {
+                let per_sec = if s.resolution == Resolution::Decimal(9) {
+                    1_000_000_000
+                } else {
+                    1_000_000
+                };
+                let units = u64::from(secs) * per_sec + u64::from(frac);
+                s.resolution.time(units, 0)
+            });
+        Ok(data.get(start..end).map(|bytes| Captured {
+            linktype: s.linktype,
+            data: bytes,
+            time,
+        }))
     }
 
-    /// The next packet of a pcapng file: (link type, bytes).
-    fn next_pcapng(
-        &mut self,
-        s: &mut PcapngState,
-    ) -> Result<Option<(u16, &'a [u8])>, CaptureError> {
+    /// The next packet of a pcapng file.
+    fn next_pcapng(&mut self, s: &mut PcapngState) -> Result<Option<Captured<'a>>, CaptureError> {
         let data = self.data;
         loop {
             let at = self.at;
@@ -263,7 +410,14 @@ impl<'a> Packets<'a> {
                     // Interface Description Block.
                     let linktype = e.u16(body, 0).ok_or_else(short)?;
                     let snaplen = e.u32(body, 4).ok_or_else(short)?;
-                    s.interfaces.push((linktype, snaplen));
+                    let mut interface = Interface {
+                        linktype,
+                        snaplen,
+                        resolution: Resolution::Decimal(6),
+                        offset: 0,
+                    };
+                    read_interface_options(e, body.get(8..).unwrap_or_default(), &mut interface);
+                    s.interfaces.push(interface);
                 }
                 6 | 2 => {
                     // Enhanced Packet Block; obsolete Packet Block (16-bit
@@ -283,19 +437,32 @@ impl<'a> Packets<'a> {
                                 format!("pcapng packet of {caplen} bytes overruns its block"),
                             )
                         })?;
-                    let &(linktype, _) = s.interfaces.get(interface).ok_or_else(|| {
+                    let interface = s.interfaces.get(interface).ok_or_else(|| {
                         error(
                             at,
                             format!("packet on interface {interface}, which was not described"),
                         )
                     })?;
-                    return Ok(Some((linktype, packet)));
+                    // The time: a 64-bit count of the interface's units, high
+                    // word first (in the section's byte order).
+                    let time = e
+                        .u32(body, 4)
+                        .zip(e.u32(body, 8))
+                        .map(|(high, low)| (u64::from(high) << 32) | u64::from(low))
+                        .and_then(|units| interface.resolution.time(units, interface.offset));
+                    return Ok(Some(Captured {
+                        linktype: interface.linktype,
+                        data: packet,
+                        time,
+                    }));
                 }
                 3 => {
                     // Simple Packet Block: interface 0, captured length =
                     // original length cut at the snapshot length and at the
                     // block.
-                    let &(linktype, snaplen) = s.interfaces.first().ok_or_else(|| {
+                    let &Interface {
+                        linktype, snaplen, ..
+                    } = s.interfaces.first().ok_or_else(|| {
                         error(at, "simple packet block before any interface description")
                     })?;
                     let original = e.u32(body, 0).ok_or_else(short)? as usize;
@@ -304,14 +471,52 @@ impl<'a> Packets<'a> {
                     if snaplen != 0 {
                         caplen = caplen.min(snaplen as usize);
                     }
-                    return Ok(Some((
+                    return Ok(Some(Captured {
                         linktype,
-                        body.get(4..4 + caplen).unwrap_or_default(),
-                    )));
+                        data: body.get(4..4 + caplen).unwrap_or_default(),
+                        time: None,
+                    }));
                 }
                 _ => {} // statistics, name resolution, custom, ...: skipped
             }
         }
+    }
+}
+
+/// A packet as a reader found it, before it is numbered.
+struct Captured<'a> {
+    linktype: u16,
+    data: &'a [u8],
+    time: Option<Timestamp>,
+}
+
+/// The options of an Interface Description Block that matter here:
+/// `if_tsresol` (9) and `if_tsoffset` (14). A malformed option list ends
+/// the reading; the defaults (microseconds, no offset) stay.
+fn read_interface_options(e: Endian, mut options: &[u8], interface: &mut Interface) {
+    while let (Some(code), Some(len)) = (e.u16(options, 0), e.u16(options, 2)) {
+        let len = usize::from(len);
+        let Some(value) = options.get(4..4 + len) else {
+            return;
+        };
+        match (code, value) {
+            (0, _) => return, // opt_endofopt
+            (9, &[b]) => interface.resolution = Resolution::from_tsresol(b),
+            (14, v) if v.len() == 8 => {
+                // One signed 64-bit value in the section's byte order.
+                let bytes: [u8; 8] = v.try_into().unwrap_or_default();
+                interface.offset = if e.little {
+                    i64::from_le_bytes(bytes)
+                } else {
+                    i64::from_be_bytes(bytes)
+                };
+            }
+            _ => {}
+        }
+        // Values are padded to 32 bits.
+        options = options
+            .get(4 + len.next_multiple_of(4)..)
+            .unwrap_or_default();
     }
 }
 
@@ -324,17 +529,18 @@ impl<'a> Iterator for Packets<'a> {
         }
         let mut state = std::mem::replace(&mut self.state, State::Pcapng(PcapngState::default()));
         let result = match &mut state {
-            State::Pcap(s) => self.next_pcap(s).map(|p| p.map(|d| (s.linktype, d))),
+            State::Pcap(s) => self.next_pcap(s),
             State::Pcapng(s) => self.next_pcapng(s),
         };
         self.state = state;
         match result {
-            Ok(Some((linktype, data))) => {
+            Ok(Some(c)) => {
                 self.number += 1;
                 Some(Ok(Packet {
                     number: self.number,
-                    linktype,
-                    data,
+                    linktype: c.linktype,
+                    data: c.data,
+                    time: c.time,
                 }))
             }
             Ok(None) => {
@@ -550,6 +756,197 @@ mod tests {
             }
         }
         (out, None)
+    }
+
+    /// An IDB with options (code, value), an EPB with a time in the
+    /// interface's units.
+    fn idb_with_options(little: bool, options: &[(u16, &[u8])]) -> Vec<u8> {
+        let w16 = |v: u16| {
+            if little {
+                v.to_le_bytes()
+            } else {
+                v.to_be_bytes()
+            }
+        };
+        let mut body = idb(little, 101, 0)[8..16].to_vec();
+        for &(code, value) in options {
+            body.extend_from_slice(&w16(code));
+            body.extend_from_slice(&w16(value.len() as u16));
+            body.extend_from_slice(value);
+            while body.len() % 4 != 0 {
+                body.push(0);
+            }
+        }
+        body.extend_from_slice(&[0; 4]); // opt_endofopt
+        block(little, 1, &body)
+    }
+
+    fn epb_at(little: bool, units: u64, data: &[u8]) -> Vec<u8> {
+        let mut f = epb(little, 0, data);
+        let (high, low) = ((units >> 32) as u32, units as u32);
+        for (at, v) in [(12, high), (16, low)] {
+            let b = if little {
+                v.to_le_bytes()
+            } else {
+                v.to_be_bytes()
+            };
+            f[at..at + 4].copy_from_slice(&b);
+        }
+        f
+    }
+
+    fn times(data: &[u8]) -> Vec<Option<String>> {
+        packets(data)
+            .unwrap()
+            .map(|p| p.unwrap().time.map(|t| t.to_string()))
+            .collect()
+    }
+
+    /// Day numbers to dates, checked against values from GNU date
+    /// (`date -u -d @$((DAY * 86400)) +%F`) and, day by day over 800 years,
+    /// against the calendar's rules.
+    #[test]
+    fn civil_dates() {
+        for (day, date) in [
+            (-719_528, (0, 1, 1)),
+            (-1, (1969, 12, 31)),
+            (0, (1970, 1, 1)),
+            (11_016, (2000, 2, 29)),
+            (11_017, (2000, 3, 1)),
+            (47_540, (2100, 2, 28)),
+            (47_541, (2100, 3, 1)),
+            (20_778, (2026, 11, 21)),
+        ] {
+            assert_eq!(civil_date(day), date, "day {day}");
+        }
+        let leap = |y: i64| y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+        let mut expected = civil_date(-146_097);
+        assert_eq!(expected, (1570, 1, 1));
+        for day in -146_097..146_097 {
+            assert_eq!(civil_date(day), expected, "day {day}");
+            let (y, m, d) = expected;
+            let length = match m {
+                2 if leap(y) => 29,
+                2 => 28,
+                4 | 6 | 9 | 11 => 30,
+                _ => 31,
+            };
+            expected = if d < length {
+                (y, m, d + 1)
+            } else if m < 12 {
+                (y, m + 1, 1)
+            } else {
+                (y + 1, 1, 1)
+            };
+        }
+    }
+
+    #[test]
+    fn resolutions_and_rfc3339() {
+        let t =
+            |r: Resolution, units: u64, offset: i64| r.time(units, offset).map(|t| t.to_string());
+        let us = Resolution::Decimal(6);
+        assert_eq!(t(us, 0, 0).as_deref(), Some("1970-01-01T00:00:00.000000Z"));
+        assert_eq!(
+            t(us, 1_795_229_736_298_180, 0).as_deref(),
+            Some("2026-11-21T02:55:36.298180Z")
+        );
+        assert_eq!(
+            t(Resolution::Decimal(9), 1_795_229_736_298_180_485, 0).as_deref(),
+            Some("2026-11-21T02:55:36.298180485Z")
+        );
+        assert_eq!(
+            t(Resolution::Decimal(0), 86_399, 0).as_deref(),
+            Some("1970-01-01T23:59:59Z")
+        );
+        assert_eq!(
+            t(Resolution::Decimal(12), 1_500_000_000_123, 0).as_deref(),
+            Some("1970-01-01T00:00:01.500000000Z")
+        );
+        // 2^-10 s: 1.5 s is 1536 units.
+        assert_eq!(
+            t(Resolution::Binary(10), 1536, 0).as_deref(),
+            Some("1970-01-01T00:00:01.500000000Z")
+        );
+        assert_eq!(t(us, 0, -1).as_deref(), Some("1969-12-31T23:59:59.000000Z"));
+        // Beyond 64-bit ticks, or an offset that overflows: no time.
+        assert_eq!(t(Resolution::Decimal(20), 1, 0), None);
+        assert_eq!(t(Resolution::Binary(64), 1, 0), None);
+        assert_eq!(
+            t(us, 0, i64::MAX).as_deref(),
+            Some("292277026596-12-04T15:30:07.000000Z")
+        );
+        assert_eq!(t(Resolution::Decimal(0), u64::MAX, 0), None);
+        assert_eq!(t(Resolution::Decimal(0), 10, i64::MAX), None);
+        assert_eq!(Resolution::from_tsresol(9), Resolution::Decimal(9));
+        assert_eq!(Resolution::from_tsresol(0x8a), Resolution::Binary(10));
+    }
+
+    #[test]
+    fn pcapng_times_follow_tsresol_and_tsoffset() {
+        for little in [true, false] {
+            let offset: i64 = 86_400;
+            let offset = if little {
+                offset.to_le_bytes()
+            } else {
+                offset.to_be_bytes()
+            };
+            let mut f = shb(little);
+            f.extend(idb(little, 101, 0)); // default: microseconds
+            f.extend(epb_at(little, 1_500_000, b"a"));
+            f.extend(shb(little));
+            f.extend(idb_with_options(
+                little,
+                &[(2, b"lo"), (9, &[9]), (14, &offset)],
+            ));
+            f.extend(epb_at(little, 1_000_000_007, b"b"));
+            f.extend(shb(little));
+            f.extend(idb_with_options(little, &[(9, &[0x80 | 20])]));
+            f.extend(epb_at(little, 3 << 19, b"c"));
+            let mut spb = if little {
+                1u32.to_le_bytes()
+            } else {
+                1u32.to_be_bytes()
+            }
+            .to_vec();
+            spb.push(b'd');
+            f.extend(block(little, 3, &spb));
+            assert_eq!(
+                times(&f),
+                [
+                    Some("1970-01-01T00:00:01.500000Z".to_owned()),
+                    Some("1970-01-02T00:00:01.000000007Z".to_owned()),
+                    Some("1970-01-01T00:00:01.500000000Z".to_owned()),
+                    None, // a Simple Packet Block has no time
+                ]
+            );
+        }
+    }
+
+    #[test]
+    fn pcap_microsecond_and_nanosecond_magic() {
+        for (magic, frac, want) in [
+            (0xa1b2_c3d4u32, 250_000, "2026-11-21T02:55:36.250000Z"),
+            (0xa1b2_3c4d, 250_000_001, "2026-11-21T02:55:36.250000001Z"),
+        ] {
+            for little in [true, false] {
+                let w = |v: u32| {
+                    if little {
+                        v.to_le_bytes()
+                    } else {
+                        v.to_be_bytes()
+                    }
+                };
+                let mut f = w(magic).to_vec();
+                f.extend_from_slice(&[0; 16]);
+                f.extend_from_slice(&w(101));
+                for v in [1_795_229_736, frac, 1, 1] {
+                    f.extend_from_slice(&w(v));
+                }
+                f.push(0x45);
+                assert_eq!(times(&f), [Some(want.to_owned())], "{magic:x} {little}");
+            }
+        }
     }
 
     #[test]

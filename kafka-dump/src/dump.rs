@@ -11,7 +11,7 @@ use kafka_protocol::frame::{
     decode_response_header, peek_correlation_id, peek_request_api,
 };
 use kafka_protocol::negotiate::decode_api_versions_response;
-use kafka_protocol::{ApiKey, DecodeError, DecodeErrorKind};
+use kafka_protocol::{ApiKey, DecodeError, DecodeErrorKind, RawTaggedField};
 use kafka_records::ReadOptions;
 use serde::Serialize;
 use serde_json::Value;
@@ -86,6 +86,10 @@ struct Origin {
     /// Number of the packet that completed the frame (as Wireshark counts).
     #[serde(skip_serializing_if = "Option::is_none")]
     packet: Option<u64>,
+    /// When that packet was captured (RFC 3339, UTC, at the capture's
+    /// resolution).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    time: Option<String>,
     /// Byte offset of the frame's size prefix in a file of frames.
     #[serde(skip_serializing_if = "Option::is_none")]
     offset: Option<usize>,
@@ -116,6 +120,11 @@ struct Event {
     /// answers v0; see `kafka_protocol::negotiate`).
     #[serde(skip_serializing_if = "Option::is_none")]
     body_read_as: Option<i16>,
+    /// Tagged fields in the request or response header (flexible versions;
+    /// Kafka defines none there yet, so all are unknown), as
+    /// `[{"tag": N, "data": base64}]`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    header_tagged_fields: Option<Value>,
     /// Bytes after the body, ignored.
     #[serde(skip_serializing_if = "Option::is_none")]
     trailing_bytes: Option<usize>,
@@ -343,6 +352,7 @@ impl<W: Write> Dumper<W> {
                 client: Some(conn.client.to_string()),
                 server: Some(conn.server.to_string()),
                 packet: Some(packet.number),
+                time: packet.time.map(|t| t.to_string()),
                 offset: None,
             };
             let mut events = Vec::new();
@@ -531,6 +541,15 @@ fn decode_response(
     }
 }
 
+/// A header's tagged fields as JSON, `None` when it has none.
+fn header_tags(fields: &[RawTaggedField]) -> Option<Value> {
+    if fields.is_empty() {
+        None
+    } else {
+        to_json(&fields).ok()
+    }
+}
+
 /// Sets the body of `event`, or its error when the body cannot be written as
 /// JSON.
 fn set_body(event: &mut Event, body: Result<Value, String>) {
@@ -564,6 +583,7 @@ fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, 
                 event.trailing_bytes = Some(trailing);
                 event.note = Some(trailing_note(trailing));
             }
+            event.header_tagged_fields = header_tags(&h.unknown_tagged_fields);
             set_body(&mut event, to_json(&f.body).map(untag));
             let expects = (!no_answer).then_some((
                 h.correlation_id,
@@ -634,6 +654,7 @@ fn response_event(frame: Bytes, in_flight: &mut InFlight, origin: &Origin) -> Ev
                 event.trailing_bytes = Some(trailing);
                 event.note = Some(trailing_note(trailing));
             }
+            event.header_tagged_fields = header_tags(&f.header.unknown_tagged_fields);
             set_body(&mut event, to_json(&f.body).map(untag));
         }
         result => {
@@ -689,11 +710,19 @@ fn text_line(e: &Event) -> String {
     if let Some(p) = e.origin.packet {
         place.push(format!("packet {p}"));
     }
+    if let Some(t) = &e.origin.time {
+        place.push(t.clone());
+    }
     if let Some(o) = e.origin.offset {
         place.push(format!("offset {o}"));
     }
     if !place.is_empty() {
         line.push_str(&format!(" ({})", place.join(", ")));
+    }
+    if let Some(Value::Array(tags)) = &e.header_tagged_fields {
+        let n = tags.len();
+        let plural = if n == 1 { "" } else { "s" };
+        line.push_str(&format!(" [{n} tagged field{plural} in the header]"));
     }
     if let Some(note) = &e.note {
         line.push_str(&format!(" [{note}]"));
@@ -863,6 +892,90 @@ mod tests {
             frames
                 .iter()
                 .all(|f| f["api"] == "ApiVersions" && f["correlationId"] == 1)
+        );
+    }
+
+    /// Tagged fields in flexible request (v2) and response (v1) headers are
+    /// printed; frames without any have no such member.
+    #[test]
+    fn header_tagged_fields_are_shown() {
+        use kafka_protocol::RawTaggedField;
+        use kafka_protocol::frame::{encode_request, encode_response_with_header};
+        use kafka_protocol::messages::{
+            MetadataRequest, MetadataResponse, RequestHeader, ResponseHeader,
+        };
+        let tag = |tag: u32, data: &'static [u8]| RawTaggedField {
+            tag,
+            data: Bytes::from_static(data),
+        };
+        let mut bytes = Vec::new();
+        for (id, tags) in [(1, vec![tag(0, b"hi"), tag(7, b"")]), (2, vec![])] {
+            let header = RequestHeader::default()
+                .with_request_api_key(ApiKey::METADATA.0)
+                .with_request_api_version(12)
+                .with_correlation_id(id)
+                .with_client_id(Some("c".into()))
+                .with_unknown_tagged_fields(tags.clone());
+            let mut frame = BytesMut::new();
+            encode_request(&mut frame, &header, &MetadataRequest::default()).unwrap();
+            let response_header = ResponseHeader::default()
+                .with_correlation_id(id)
+                .with_unknown_tagged_fields(tags.into_iter().rev().take(1).collect());
+            let mut response = BytesMut::new();
+            encode_response_with_header(
+                &mut response,
+                &response_header,
+                12,
+                &MetadataResponse::default(),
+            )
+            .unwrap();
+            bytes.push((frame, response));
+        }
+        let ack = 0x10;
+        let mut packets = Vec::new();
+        let (mut seq, mut ack_seq) = (1u32, 1u32);
+        for (request, response) in &bytes {
+            packets.push(packet(false, 40000, 9092, seq, ack, request));
+            packets.push(packet(false, 9092, 40000, ack_seq, ack, response));
+            seq += request.len() as u32;
+            ack_seq += response.len() as u32;
+        }
+        let mut d = Dumper::new(Vec::new(), Options::default());
+        d.dump_capture(&pcap(&packets)).unwrap().unwrap();
+        assert_eq!((d.frames(), d.problems()), (4, 0));
+        let out = String::from_utf8(d.into_inner()).unwrap();
+        let tags: Vec<Value> = out
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap()["headerTaggedFields"].clone())
+            .collect();
+        assert_eq!(
+            tags,
+            [
+                serde_json::json!([{"tag": 0, "data": "aGk="}, {"tag": 7, "data": ""}]),
+                serde_json::json!([{"tag": 7, "data": ""}]),
+                Value::Null,
+                Value::Null,
+            ]
+        );
+        let mut d = Dumper::new(
+            Vec::new(),
+            Options {
+                format: Format::Text,
+                ..Options::default()
+            },
+        );
+        d.dump_capture(&pcap(&packets)).unwrap().unwrap();
+        let text = String::from_utf8(d.into_inner()).unwrap();
+        let counts: Vec<bool> = text
+            .lines()
+            .map(|l| l.contains("[2 tagged fields in the header]"))
+            .collect();
+        assert_eq!(counts, [true, false, false, false], "{text}");
+        assert!(
+            text.lines()
+                .nth(1)
+                .unwrap()
+                .contains("[1 tagged field in the header]")
         );
     }
 }

@@ -31,13 +31,15 @@ Input:
 Output (one per frame, in the order the frames completed):
   --json                    one JSON object per line (the default): connection,
                             client, server, packet (as Wireshark numbers them),
+                            time (when it was captured, RFC 3339 UTC),
                             direction, api, apiKey, apiVersion, correlationId,
-                            clientId (requests), size, body; or offset instead
-                            of connection..packet for a file of frames; `error`
+                            clientId (requests), size, headerTaggedFields (when
+                            the header has any), body; or offset instead of
+                            connection..time for a file of frames; `error`
                             instead of body when a frame cannot be decoded
   --pretty                  the same, indented
   --text                    one line per frame:
-                            #CONN request  NAME vN correlation_id=N client_id=\"..\" (SIZE bytes, packet P)
+                            #CONN request  NAME vN correlation_id=N client_id=\"..\" (SIZE bytes, packet P, TIME)
   --no-records              leave `records` fields as base64 instead of expanding
                             them into batches and records
   -h, --help                this text

@@ -1,6 +1,6 @@
 //! kafka-dump against Wireshark's Kafka dissector: the frames Wireshark
 //! understands must have the same API, version, correlation id, direction,
-//! connection and packet in both.
+//! connection, packet and capture time in both.
 //!
 //! The golden files (`*.tshark.tsv` next to the captures) are tshark's output,
 //! made with the command in kafka-protocol/tests/data/README.md;
@@ -18,6 +18,9 @@ use common::{data, json};
 struct Frame {
     connection: u64,
     packet: u64,
+    /// Seconds since the epoch with 9 decimals, as tshark's
+    /// `frame.time_epoch` prints them.
+    time: String,
     correlation_id: i64,
     direction: String,
     api: String,
@@ -45,6 +48,7 @@ const FIELDS: &[&str] = &[
     "kafka.api_version",
     "kafka.request_frame",
     "_ws.col.Info",
+    "frame.time_epoch",
 ];
 
 /// Reads `tshark -T fields -E header=y` output with [`FIELDS`].
@@ -65,7 +69,8 @@ fn parse_tshark(tsv: &str) -> Vec<Frame> {
         version,
         request_frame,
         info,
-    ] = [0, 1, 2, 3, 4, 5, 6].map(|i| col(FIELDS[i]));
+        time,
+    ] = [0, 1, 2, 3, 4, 5, 6, 7].map(|i| col(FIELDS[i]));
     // Requests by packet number, for the responses that point at them.
     let mut requests: HashMap<u64, (i64, i64)> = HashMap::new();
     let mut frames = Vec::new();
@@ -117,6 +122,7 @@ fn parse_tshark(tsv: &str) -> Vec<Frame> {
         frames.push(Frame {
             connection: int(stream) as u64 + 1,
             packet,
+            time: field(time).to_owned(),
             correlation_id: int(correlation),
             direction: direction.to_lowercase(),
             api: api.to_owned(),
@@ -127,15 +133,49 @@ fn parse_tshark(tsv: &str) -> Vec<Frame> {
     frames
 }
 
+/// RFC 3339 times as seconds since the epoch with 9 decimals, converted by
+/// GNU date (coreutils), which shares no code with kafka-dump.
+fn epoch_seconds(times: &[String]) -> Vec<String> {
+    let mut child = Command::new("date")
+        .args(["-u", "-f", "-", "+%s.%N"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("run date (coreutils)");
+    let mut input = times.join("\n");
+    input.push('\n');
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "date could not read {times:?}");
+    let lines: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(lines.len(), times.len());
+    lines
+}
+
 /// kafka-dump's frames of `capture` that Wireshark understands; fails if any
 /// frame does not decode.
 fn ours(capture: &str) -> Vec<Frame> {
     let path = data(capture);
     let lines = json(&[path.to_str().unwrap()], 0);
     assert!(!lines.is_empty());
-    lines
+    let times: Vec<String> = lines
         .iter()
         .map(|v| {
+            v["time"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{capture}: no time in {v}"))
+                .to_owned()
+        })
+        .collect();
+    let epochs = epoch_seconds(&times);
+    lines
+        .iter()
+        .zip(epochs)
+        .map(|(v, time)| {
             assert!(v.get("error").is_none(), "{capture}: {v}");
             let int = |name: &str| {
                 v[name]
@@ -145,6 +185,7 @@ fn ours(capture: &str) -> Vec<Frame> {
             Frame {
                 connection: int("connection") as u64,
                 packet: int("packet") as u64,
+                time,
                 correlation_id: int("correlationId"),
                 direction: v["direction"].as_str().unwrap().to_owned(),
                 api: v["api"].as_str().unwrap().to_owned(),
@@ -157,9 +198,21 @@ fn ours(capture: &str) -> Vec<Frame> {
 }
 
 fn compare(capture: &str, tshark_output: &str) {
+    compare_times_cut(capture, tshark_output, 9);
+}
+
+/// [`compare`], with tshark's times cut to `digits` decimals (a capture
+/// converted to a coarser clock; editcap truncates).
+fn compare_times_cut(capture: &str, tshark_output: &str, digits: usize) {
     let mut theirs: Vec<Frame> = parse_tshark(tshark_output)
         .into_iter()
         .filter(|f| wireshark_understands(f.api_key, f.version))
+        .map(|mut f| {
+            let (secs, frac) = f.time.split_once('.').expect("decimals");
+            assert_eq!(frac.len(), 9, "{}", f.time);
+            f.time = format!("{secs}.{:0<9}", &frac[..digits]);
+            f
+        })
         .collect();
     let mut ours = ours(capture);
     theirs.sort();
@@ -188,8 +241,9 @@ fn golden_kcat_lz4_pcapng_and_its_pcap() {
     );
     assert_eq!(parse_tshark(golden).len(), 27);
     compare("kcat-2.0.2-lz4-produce-consume-mock.pcapng", golden);
-    // `editcap -F pcap` of it: same packets, same numbers.
-    compare("kcat-2.0.2-lz4-produce-consume-mock.pcap", golden);
+    // `editcap -F pcap` of it: same packets, same numbers, times in
+    // microseconds (the pcapng's interface counts nanoseconds).
+    compare_times_cut("kcat-2.0.2-lz4-produce-consume-mock.pcap", golden, 6);
 }
 
 /// tshark on the committed captures, now. Without tshark this fails, unless
