@@ -11,7 +11,7 @@ use kafka_protocol::frame::{
     decode_response_header, peek_correlation_id, peek_request_api,
 };
 use kafka_protocol::negotiate::decode_api_versions_response;
-use kafka_protocol::{ApiKey, DecodeError, DecodeErrorKind, RawTaggedField};
+use kafka_protocol::{ApiKey, AtVersion, DecodeError, DecodeErrorKind, RawTaggedField};
 use kafka_records::ReadOptions;
 use serde::Serialize;
 use serde_json::Value;
@@ -55,7 +55,8 @@ impl Default for Options {
 }
 
 /// A message as JSON: kafka-protocol's `serde` feature, with Kafka's JSON
-/// field names and bytes as base64.
+/// field names and bytes as base64 (bodies through `AtVersion`, so only the
+/// fields of their version are written, as Kafka's converters do).
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, String> {
     serde_json::to_value(value).map_err(|e| format!("cannot write the body as JSON: {e}"))
 }
@@ -584,7 +585,11 @@ fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, 
                 event.note = Some(trailing_note(trailing));
             }
             event.header_tagged_fields = header_tags(&h.unknown_tagged_fields);
-            set_body(&mut event, to_json(&f.body).map(untag));
+            let version = h.request_api_version;
+            set_body(
+                &mut event,
+                to_json(&AtVersion::new(&f.body, version)).map(untag),
+            );
             let expects = (!no_answer).then_some((
                 h.correlation_id,
                 ApiKey(h.request_api_key),
@@ -655,7 +660,10 @@ fn response_event(frame: Bytes, in_flight: &mut InFlight, origin: &Origin) -> Ev
                 event.note = Some(trailing_note(trailing));
             }
             event.header_tagged_fields = header_tags(&f.header.unknown_tagged_fields);
-            set_body(&mut event, to_json(&f.body).map(untag));
+            set_body(
+                &mut event,
+                to_json(&AtVersion::new(&f.body, version)).map(untag),
+            );
         }
         result => {
             // An ApiVersions refusal is a v0 body (or, from librdkafka's
@@ -676,7 +684,7 @@ fn response_event(frame: Bytes, in_flight: &mut InFlight, origin: &Origin) -> Ev
                     event.note = Some(format!(
                         "{e}: read as Kafka's client reads ApiVersions responses, at v{read_as}"
                     ));
-                    set_body(&mut event, to_json(&r));
+                    set_body(&mut event, to_json(&AtVersion::new(&r, read_as)));
                     return event;
                 }
             }

@@ -43,8 +43,10 @@
 //! `bytes` and `records` are standard base64, UUIDs are Kafka's 22-character
 //! text, unknown tagged fields are `_unknownTaggedFields` (left out when
 //! empty), and NaN and the infinities of `float64` fields are the strings
-//! `"NaN"`, `"Infinity"` and `"-Infinity"`. JSON carries no version: a missing
-//! field takes its schema default, and an unknown field name is an error.
+//! `"NaN"`, `"Infinity"` and `"-Infinity"`. A value carries no version, so
+//! plain `Serialize` writes every field; `AtVersion` writes only the fields
+//! of one version, as Kafka's converters do. Reading, a missing field takes
+//! its schema default, and an unknown field name is an error.
 //! (With `serde_json`, enable its `float_roundtrip` feature for exact `f64`s.)
 //!
 //! The feature is off by default because it is not free: compiling this
@@ -112,6 +114,8 @@ pub use api::{ApiInfo, ApiKey, KAFKA_RELEASE};
 pub use error::{DecodeError, DecodeErrorKind, EncodeError, EncodeErrorKind, PathSegment};
 pub use error_code::ErrorCode;
 pub use message::{Message, Request, Response};
+#[cfg(feature = "serde")]
+pub use serde_impl::AtVersion;
 pub use types::{ByteString, ParseUuidError, RawTaggedField, Uuid, VersionRange};
 pub use versioned::{VersionPrefixed, Versioned};
 

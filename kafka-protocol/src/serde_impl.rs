@@ -21,7 +21,7 @@
 use crate::{ByteString, RawTaggedField, Uuid};
 use bytes::Bytes;
 use serde::de::{self, Deserializer, Visitor};
-use serde::ser::Serializer;
+use serde::ser::{self, Serializer};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -238,9 +238,397 @@ impl<'de> Deserialize<'de> for RawTaggedField {
     }
 }
 
+/// A value serialized as Kafka's JSON converters write it at one version:
+/// fields the version does not have are left out, at every depth.
+///
+/// Plain `Serialize` writes every field, since a JSON document carries no
+/// version; a field the version lacks then shows its default (for instance
+/// `topicId` in a Produce v7 request). `AtVersion` writes what
+/// `ProduceRequestDataJsonConverter.write(data, 7)` would. Reading either
+/// back gives the same value: missing fields take their defaults.
+///
+/// It applies to the generated messages and the any-message enums. Request
+/// and response headers have versions of their own, so their fields are
+/// always written (in a frame too).
+///
+/// ```
+/// use kafka_protocol::AtVersion;
+/// use kafka_protocol::messages::ProduceRequest;
+///
+/// let request = ProduceRequest::default().with_acks(-1);
+/// let all = serde_json::to_string(&request).unwrap();
+/// assert!(all.contains("transactionalId")); // versions 3+
+/// let v2 = serde_json::to_string(&AtVersion::new(&request, 2)).unwrap();
+/// assert_eq!(v2, r#"{"acks":-1,"timeoutMs":0,"topicData":[]}"#);
+/// let back: ProduceRequest = serde_json::from_str(&v2).unwrap();
+/// assert_eq!(back, request);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct AtVersion<'a, T: ?Sized> {
+    value: &'a T,
+    version: i16,
+}
+
+impl<'a, T: ?Sized> AtVersion<'a, T> {
+    /// `value`, to be written at `version`.
+    pub fn new(value: &'a T, version: i16) -> Self {
+        AtVersion { value, version }
+    }
+}
+
+impl<T: ?Sized + Serialize> Serialize for AtVersion<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(AtVersionSerializer {
+            inner: s,
+            version: self.version,
+        })
+    }
+}
+
+/// Forwards to `inner`, wrapping every nested value so that structs at any
+/// depth skip the fields `version` lacks.
+struct AtVersionSerializer<S> {
+    inner: S,
+    version: i16,
+}
+
+/// A compound serializer of `inner` whose elements are wrapped likewise.
+struct Compound<C> {
+    inner: C,
+    version: i16,
+}
+
+/// A struct serializer that skips the fields its version lacks.
+struct StructAtVersion<C> {
+    inner: C,
+    name: &'static str,
+    version: i16,
+}
+
+macro_rules! forward {
+    ($($method:ident($t:ty)),* $(,)?) => {$(
+        fn $method(self, v: $t) -> Result<S::Ok, S::Error> {
+            self.inner.$method(v)
+        }
+    )*};
+}
+
+impl<S: Serializer> Serializer for AtVersionSerializer<S> {
+    type Ok = S::Ok;
+    type Error = S::Error;
+    type SerializeSeq = Compound<S::SerializeSeq>;
+    type SerializeTuple = Compound<S::SerializeTuple>;
+    type SerializeTupleStruct = Compound<S::SerializeTupleStruct>;
+    type SerializeTupleVariant = Compound<S::SerializeTupleVariant>;
+    type SerializeMap = Compound<S::SerializeMap>;
+    type SerializeStruct = StructAtVersion<S::SerializeStruct>;
+    type SerializeStructVariant = Compound<S::SerializeStructVariant>;
+
+    forward!(
+        serialize_bool(bool),
+        serialize_i8(i8),
+        serialize_i16(i16),
+        serialize_i32(i32),
+        serialize_i64(i64),
+        serialize_i128(i128),
+        serialize_u8(u8),
+        serialize_u16(u16),
+        serialize_u32(u32),
+        serialize_u64(u64),
+        serialize_u128(u128),
+        serialize_f32(f32),
+        serialize_f64(f64),
+        serialize_char(char),
+        serialize_str(&str),
+        serialize_bytes(&[u8]),
+        serialize_unit_struct(&'static str),
+    );
+
+    fn serialize_none(self) -> Result<S::Ok, S::Error> {
+        self.inner.serialize_none()
+    }
+    fn serialize_unit(self) -> Result<S::Ok, S::Error> {
+        self.inner.serialize_unit()
+    }
+    fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<S::Ok, S::Error> {
+        self.inner.serialize_some(&AtVersion::new(v, self.version))
+    }
+    fn serialize_unit_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+    ) -> Result<S::Ok, S::Error> {
+        self.inner.serialize_unit_variant(name, index, variant)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        name: &'static str,
+        v: &T,
+    ) -> Result<S::Ok, S::Error> {
+        self.inner
+            .serialize_newtype_struct(name, &AtVersion::new(v, self.version))
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Result<S::Ok, S::Error> {
+        self.inner
+            .serialize_newtype_variant(name, index, variant, &AtVersion::new(v, self.version))
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
+        let inner = self.inner.serialize_seq(len)?;
+        Ok(Compound {
+            inner,
+            version: self.version,
+        })
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
+        let inner = self.inner.serialize_tuple(len)?;
+        Ok(Compound {
+            inner,
+            version: self.version,
+        })
+    }
+    fn serialize_tuple_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleStruct, S::Error> {
+        let inner = self.inner.serialize_tuple_struct(name, len)?;
+        Ok(Compound {
+            inner,
+            version: self.version,
+        })
+    }
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleVariant, S::Error> {
+        let inner = self
+            .inner
+            .serialize_tuple_variant(name, index, variant, len)?;
+        Ok(Compound {
+            inner,
+            version: self.version,
+        })
+    }
+    fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
+        let inner = self.inner.serialize_map(len)?;
+        Ok(Compound {
+            inner,
+            version: self.version,
+        })
+    }
+    fn serialize_struct(
+        self,
+        name: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStruct, S::Error> {
+        let inner = self.inner.serialize_struct(name, len)?;
+        Ok(StructAtVersion {
+            inner,
+            name,
+            version: self.version,
+        })
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeStructVariant, S::Error> {
+        let inner = self
+            .inner
+            .serialize_struct_variant(name, index, variant, len)?;
+        Ok(Compound {
+            inner,
+            version: self.version,
+        })
+    }
+    fn is_human_readable(&self) -> bool {
+        self.inner.is_human_readable()
+    }
+}
+
+impl<C: ser::SerializeSeq> ser::SerializeSeq for Compound<C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
+        self.inner
+            .serialize_element(&AtVersion::new(v, self.version))
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.inner.end()
+    }
+}
+
+impl<C: ser::SerializeTuple> ser::SerializeTuple for Compound<C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
+        self.inner
+            .serialize_element(&AtVersion::new(v, self.version))
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.inner.end()
+    }
+}
+
+impl<C: ser::SerializeTupleStruct> ser::SerializeTupleStruct for Compound<C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
+        self.inner.serialize_field(&AtVersion::new(v, self.version))
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.inner.end()
+    }
+}
+
+impl<C: ser::SerializeTupleVariant> ser::SerializeTupleVariant for Compound<C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    fn serialize_field<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
+        self.inner.serialize_field(&AtVersion::new(v, self.version))
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.inner.end()
+    }
+}
+
+impl<C: ser::SerializeMap> ser::SerializeMap for Compound<C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, k: &T) -> Result<(), C::Error> {
+        self.inner.serialize_key(k)
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
+        self.inner.serialize_value(&AtVersion::new(v, self.version))
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.inner.end()
+    }
+}
+
+impl<C: ser::SerializeStructVariant> ser::SerializeStructVariant for Compound<C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), C::Error> {
+        self.inner
+            .serialize_field(key, &AtVersion::new(v, self.version))
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.inner.end()
+    }
+}
+
+/// Whether a JSON field of a generated struct exists in a version (`None`
+/// when the struct or the field is not a generated message's, and for the
+/// request and response headers, whose versions are not the body's).
+fn field_in_version(structure: &str, field: &str, version: i16) -> Option<bool> {
+    if structure.starts_with("request_header::") || structure.starts_with("response_header::") {
+        return None;
+    }
+    let found = crate::messages::json_field_in_version(structure, field, version);
+    // The crate's tests also generate messages from test schemas.
+    #[cfg(test)]
+    let found =
+        found.or_else(|| crate::test_messages::json_field_in_version(structure, field, version));
+    found
+}
+
+impl<C: ser::SerializeStruct> ser::SerializeStruct for StructAtVersion<C> {
+    type Ok = C::Ok;
+    type Error = C::Error;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        v: &T,
+    ) -> Result<(), C::Error> {
+        match field_in_version(self.name, key, self.version) {
+            Some(false) => self.inner.skip_field(key),
+            // In the version, or not a field of a generated message (a
+            // header's, a frame's, `_unknownTaggedFields`): written.
+            _ => self
+                .inner
+                .serialize_field(key, &AtVersion::new(v, self.version)),
+        }
+    }
+    fn skip_field(&mut self, key: &'static str) -> Result<(), C::Error> {
+        self.inner.skip_field(key)
+    }
+    fn end(self) -> Result<C::Ok, C::Error> {
+        self.inner.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Nested structs follow the version too (ProduceRequest's topics are
+    /// named up to v12 and carry a topic id from v13, in Kafka's schema),
+    /// through the any-message enum and inside a frame, whose header keeps
+    /// every field.
+    #[test]
+    fn at_version_reaches_nested_structs_and_keeps_headers() {
+        use crate::any::AnyRequest;
+        use crate::frame::RequestFrame;
+        use crate::messages::ProduceRequest;
+        use crate::messages::RequestHeader;
+        use crate::messages::produce_request::{PartitionProduceData, TopicProduceData};
+        let request = ProduceRequest::default().with_topic_data(vec![
+            TopicProduceData::default()
+                .with_name("t".into())
+                .with_topic_id(Uuid::from_u64_pair(0, 1))
+                .with_partition_data(vec![PartitionProduceData::default()]),
+        ]);
+        let topic = |version: i16| {
+            let json = serde_json::to_value(AtVersion::new(&request, version)).unwrap();
+            let topic = json["topicData"][0].as_object().unwrap().clone();
+            let mut keys: Vec<String> = topic.keys().cloned().collect();
+            keys.sort();
+            keys
+        };
+        assert_eq!(topic(12), ["name", "partitionData"]);
+        assert_eq!(topic(13), ["partitionData", "topicId"]);
+        let unversioned = serde_json::to_value(&request).unwrap();
+        assert!(unversioned["topicData"][0].get("name").is_some());
+        assert!(unversioned["topicData"][0].get("topicId").is_some());
+
+        let any = AnyRequest::Produce(request.clone());
+        let json = serde_json::to_value(AtVersion::new(&any, 2)).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"Produce": {"acks": 0, "timeoutMs": 0, "topicData": [
+                {"name": "t", "partitionData": [{"index": 0, "records": null}]}
+            ]}})
+        );
+        // The header schema's version 0 has no client id, yet a frame
+        // written at body version 0 keeps every header field.
+        let header = RequestHeader::default().with_client_id(Some("c".into()));
+        let frame = RequestFrame::new(header, any);
+        let json = serde_json::to_value(AtVersion::new(&frame, 0)).unwrap();
+        assert_eq!(json["header"], serde_json::to_value(&frame.header).unwrap());
+        assert_eq!(json["header"]["clientId"], "c");
+        assert!(
+            json["body"]["Produce"]["topicData"][0]
+                .get("topicId")
+                .is_none()
+        );
+    }
 
     #[derive(Debug, PartialEq, Serialize, Deserialize)]
     struct Shapes {

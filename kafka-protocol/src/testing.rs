@@ -480,16 +480,54 @@ where
         M::NAME
     );
     json_round_trip(&M::default(), "default");
+    let default_json = serde_json::to_value(M::default()).expect("to JSON");
     for version in M::VERSIONS.iter() {
         json_round_trip(&M::populated(version), &format!("v{version} populated"));
+        check_at_version(&M::populated(version), version, &default_json);
         let mut g = Gen::new(u64::from(version as u16) ^ 0x5e7d_e000);
         for i in 0..cases().min(8) {
-            json_round_trip(
-                &M::generate(&mut g, version),
-                &format!("v{version} generated #{i}"),
-            );
+            let value = M::generate(&mut g, version);
+            json_round_trip(&value, &format!("v{version} generated #{i}"));
+            // What the version carries, written at that version, reads back
+            // as the same value.
+            let carried =
+                M::decode_exact(value.to_bytes(version).expect("encode"), version).expect("decode");
+            let text =
+                serde_json::to_string(&crate::AtVersion::new(&carried, version)).expect("to JSON");
+            let back: M = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("{} v{version}: {e}\n{text}", M::NAME));
+            assert_eq!(back, carried, "{} v{version} at version: {text}", M::NAME);
         }
     }
+}
+
+/// `AtVersion` on a value whose every field of `version` is set: the
+/// top-level fields written are exactly those that differ from the
+/// default (those the version has), and it reads back as the same value.
+#[cfg(feature = "serde")]
+fn check_at_version<M>(populated: &M, version: i16, default_json: &serde_json::Value)
+where
+    M: Message + serde::Serialize + serde::de::DeserializeOwned,
+{
+    let all = serde_json::to_value(populated).expect("to JSON");
+    let at = serde_json::to_value(crate::AtVersion::new(populated, version)).expect("to JSON");
+    let keys = |v: &serde_json::Value| -> Vec<String> {
+        v.as_object()
+            .map(|o| o.keys().cloned().collect())
+            .unwrap_or_default()
+    };
+    let want: Vec<String> = keys(&all)
+        .into_iter()
+        .filter(|k| all.get(k) != default_json.get(k))
+        .collect();
+    if matches!(M::NAME, "RequestHeader" | "ResponseHeader") {
+        // Header fields are always written (their versions are not the body's).
+        assert_eq!(at, all, "{} v{version}", M::NAME);
+    } else {
+        assert_eq!(keys(&at), want, "{} v{version}: fields written", M::NAME);
+    }
+    let back: M = serde_json::from_value(at).expect("from JSON");
+    assert_eq!(&back, populated, "{} v{version} at version", M::NAME);
 }
 
 /// A non-default value in a field the version lacks: an error naming the

@@ -520,6 +520,52 @@ fn field_serde_attr(f: &Field) -> TokenStream {
     }
 }
 
+/// The serde name of a generated struct: `module::Struct`.
+fn json_struct_name(msg: &Message, idx: usize) -> String {
+    format!("{}::{}", msg.module, msg.structs[idx].name)
+}
+
+/// `json_field_in_version(structure, field, version)`: whether the JSON
+/// field `field` of the struct whose serde name is `structure` exists in
+/// `version` (`None` for names this message does not have).
+fn emit_json_versions(msg: &Message) -> TokenStream {
+    let mut arms = Vec::new();
+    for (idx, st) in msg.structs.iter().enumerate() {
+        let structure = json_struct_name(msg, idx);
+        for f in &st.fields {
+            let field = json_name(&f.name);
+            let cond = Cond::new(&f.versions, &st.versions).expr();
+            arms.push(quote!((#structure, #field) => #cond,));
+        }
+    }
+    let body = if arms.is_empty() {
+        quote! {
+            let _ = (structure, field, version);
+            ::core::option::Option::None
+        }
+    } else {
+        quote! {
+            ::core::option::Option::Some(match (structure, field) {
+                #(#arms)*
+                _ => return ::core::option::Option::None,
+            })
+        }
+    };
+    quote! {
+        /// Whether a JSON field of a struct of this message exists in a
+        /// version (see `serde_impl::Versioned`).
+        #[cfg(feature = "serde")]
+        #[allow(unused_variables)]
+        pub(crate) fn json_field_in_version(
+            structure: &str,
+            field: &str,
+            version: i16,
+        ) -> ::core::option::Option<bool> {
+            #body
+        }
+    }
+}
+
 fn doc_attr(text: &str) -> TokenStream {
     let lines: Vec<String> = text.lines().map(|l| format!(" {l}")).collect();
     quote!(#(#[doc = #lines])*)
@@ -555,11 +601,14 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         defaults.push(quote!(unknown_tagged_fields: ::std::vec::Vec::new(),));
     }
     let eq = if derive_eq { quote!(, Eq) } else { quote!() };
+    // The container name is what `serde_impl::Versioned` looks fields up by:
+    // unique across messages (nested struct names repeat between them).
+    let serde_name = json_struct_name(msg, idx);
     let serde = quote! {
         #[cfg_attr(
             feature = "serde",
             derive(::serde::Serialize, ::serde::Deserialize),
-            serde(default, deny_unknown_fields)
+            serde(default, deny_unknown_fields, rename = #serde_name)
         )]
     };
     if s.fields.iter().all(default_is_derivable) {
@@ -947,6 +996,7 @@ pub fn emit_module(msg: &Message, partner: Option<&Message>, base: &syn::Path) -
             }
         });
     }
+    body.extend(emit_json_versions(msg));
     let _ = struct_of;
     body
 }
