@@ -239,7 +239,9 @@ impl<'de> Deserialize<'de> for RawTaggedField {
 }
 
 /// A value serialized as Kafka's JSON converters write it at one version:
-/// fields the version does not have are left out, at every depth.
+/// fields the version does not have are left out, at every depth, and so
+/// are fields tagged in that version that hold their default (the wire
+/// leaves those out too).
 ///
 /// Plain `Serialize` writes every field, since a JSON document carries no
 /// version; a field the version lacks then shows its default (for instance
@@ -276,8 +278,30 @@ impl<'a, T: ?Sized> AtVersion<'a, T> {
     }
 }
 
+std::thread_local! {
+    /// The version an `AtVersion` on this thread is writing, for the
+    /// generated `skip_serializing_if` functions of tagged fields (serde
+    /// hands them the field alone).
+    static JSON_VERSION: std::cell::Cell<Option<i16>> = const { std::cell::Cell::new(None) };
+}
+
+/// The version being written by `AtVersion` on this thread, if any.
+pub(crate) fn json_version() -> Option<i16> {
+    JSON_VERSION.with(|v| v.get())
+}
+
+/// Restores the previous [`json_version`] when dropped (also on unwinding).
+struct RestoreVersion(Option<i16>);
+
+impl Drop for RestoreVersion {
+    fn drop(&mut self) {
+        JSON_VERSION.with(|v| v.set(self.0));
+    }
+}
+
 impl<T: ?Sized + Serialize> Serialize for AtVersion<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let _restore = RestoreVersion(JSON_VERSION.with(|v| v.replace(Some(self.version))));
         self.value.serialize(AtVersionSerializer {
             inner: s,
             version: self.version,
@@ -577,6 +601,44 @@ impl<C: ser::SerializeStruct> ser::SerializeStruct for StructAtVersion<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tagged fields holding their default are left out at a version where
+    /// they are tagged, as Kafka's converters and the wire leave them out;
+    /// plain `Serialize` still writes them.
+    #[test]
+    fn at_version_leaves_out_tagged_defaults() {
+        use crate::messages::ApiVersionsResponse;
+        let keys = |v: serde_json::Value| {
+            let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+            k.sort();
+            k
+        };
+        let response = ApiVersionsResponse::default();
+        let at3 = || serde_json::to_value(AtVersion::new(&response, 3)).unwrap();
+        assert_eq!(keys(at3()), ["apiKeys", "errorCode", "throttleTimeMs"]);
+        assert_eq!(
+            keys(serde_json::to_value(&response).unwrap()),
+            [
+                "apiKeys",
+                "errorCode",
+                "finalizedFeatures",
+                "finalizedFeaturesEpoch",
+                "supportedFeatures",
+                "throttleTimeMs",
+                "zkMigrationReady"
+            ]
+        );
+        // Not the default (-1, false): written.
+        let response = response
+            .with_finalized_features_epoch(0)
+            .with_zk_migration_ready(true);
+        let json = serde_json::to_value(AtVersion::new(&response, 3)).unwrap();
+        assert_eq!(json["finalizedFeaturesEpoch"], 0);
+        assert_eq!(json["zkMigrationReady"], true);
+        assert!(json.get("supportedFeatures").is_none());
+        // The version is only in force while an AtVersion is writing.
+        assert_eq!(json_version(), None);
+    }
 
     /// Nested structs follow the version too (ProduceRequest's topics are
     /// named up to v12 and carry a topic id from v13, in Kafka's schema),

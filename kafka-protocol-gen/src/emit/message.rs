@@ -126,18 +126,68 @@ fn contains_float(msg: &Message, ty: &Type, seen: &mut Vec<usize>) -> bool {
 /// An expression that is true when field `f` (as `self.x`) differs from its default.
 fn differs_from_default(msg: &Message, f: &Field) -> TokenStream {
     let id = field_ident(f);
+    value_differs_from_default(msg, f, quote!(self.#id))
+}
+
+/// An expression that is true when `value` (a place of field `f`'s type)
+/// differs from the field's default.
+fn value_differs_from_default(msg: &Message, f: &Field, value: TokenStream) -> TokenStream {
     match (&f.default, f.is_optional()) {
-        (DefaultValue::Null, _) => quote!(self.#id.is_some()),
-        (DefaultValue::Bool(false), false) => quote!(self.#id),
-        (DefaultValue::Bool(true), false) => quote!(!self.#id),
+        (DefaultValue::Null, _) => quote!(#value.is_some()),
+        (DefaultValue::Bool(false), false) => quote!(#value),
+        (DefaultValue::Bool(true), false) => quote!(!#value),
         (DefaultValue::Empty, false)
             if matches!(f.ty, Type::Array(_) | Type::Bytes | Type::Records) =>
         {
-            quote!(!self.#id.is_empty())
+            quote!(!#value.is_empty())
         }
         _ => {
             let dv = default_expr(msg, f);
-            quote!(self.#id != #dv)
+            quote!(#value != #dv)
+        }
+    }
+}
+
+/// The name of the serde `skip_serializing_if` function of a field that is
+/// tagged in some versions.
+fn json_skip_ident(f: &Field) -> Ident {
+    format_ident!("__json_skip_{}", f.ident.trim_start_matches("r#"))
+}
+
+/// For the fields tagged in some versions: functions that tell serde to
+/// leave the field out when `AtVersion` writes a version in which it is
+/// tagged and it holds its default, as Kafka's JSON converters do (and as
+/// the wire does).
+fn emit_json_skips(msg: &Message, idx: usize) -> TokenStream {
+    let s: &Struct = &msg.structs[idx];
+    let id = struct_ident(msg, idx);
+    let fns: Vec<TokenStream> = s
+        .fields
+        .iter()
+        .filter(|f| !f.tagged.is_empty())
+        .map(|f| {
+            let name = json_skip_ident(f);
+            let ty = field_type(msg, f);
+            let tagged = Cond::new(&f.tagged, &s.versions).expr();
+            let differs = value_differs_from_default(msg, f, quote!((*value)));
+            quote! {
+                fn #name(value: &#ty) -> bool {
+                    match crate::serde_impl::json_version() {
+                        ::core::option::Option::Some(version) => (#tagged) && !(#differs),
+                        ::core::option::Option::None => false,
+                    }
+                }
+            }
+        })
+        .collect();
+    if fns.is_empty() {
+        return quote!();
+    }
+    quote! {
+        #[cfg(feature = "serde")]
+        #[allow(clippy::nonminimal_bool, clippy::bool_comparison, clippy::double_parens, unused_variables)]
+        impl #id {
+            #(#fns)*
         }
     }
 }
@@ -514,9 +564,15 @@ fn field_serde_attr(f: &Field) -> TokenStream {
         Type::Float64 if !optional => Some("crate::serde_impl::float"),
         _ => None,
     };
+    let skip = if f.tagged.is_empty() {
+        quote!()
+    } else {
+        let path = format!("Self::{}", json_skip_ident(f));
+        quote!(, skip_serializing_if = #path)
+    };
     match with {
-        Some(w) => quote!(#[cfg_attr(feature = "serde", serde(rename = #name, with = #w))]),
-        None => quote!(#[cfg_attr(feature = "serde", serde(rename = #name))]),
+        Some(w) => quote!(#[cfg_attr(feature = "serde", serde(rename = #name, with = #w #skip))]),
+        None => quote!(#[cfg_attr(feature = "serde", serde(rename = #name #skip))]),
     }
 }
 
@@ -956,6 +1012,7 @@ pub fn emit_module(msg: &Message, partner: Option<&Message>, base: &syn::Path) -
     let mut body = TokenStream::new();
     for i in 0..msg.structs.len() {
         emit_struct(msg, i, &mut body);
+        body.extend(emit_json_skips(msg, i));
         emit_populate(msg, i, &mut body);
         super::strategy::emit_generate(msg, i, &mut body);
         super::strategy::emit_absent_cases(msg, i, &mut body);
