@@ -254,7 +254,8 @@ enum State {
 struct PcapState {
     little: bool,
     linktype: u16,
-    resolution: Resolution,
+    /// Fractional digits of the record times: 6 (microseconds) or 9.
+    digits: u8,
 }
 
 impl PcapState {
@@ -276,7 +277,7 @@ impl PcapState {
         Ok(PcapState {
             little,
             linktype,
-            resolution: Resolution::Decimal(if nanos { 9 } else { 6 }),
+            digits: if nanos { 9 } else { 6 },
         })
     }
 }
@@ -333,13 +334,8 @@ impl<'a> Packets<'a> {
             .u32(data, header)
             .zip(e.u32(data, header + 4))
             .and_then(|(secs, frac)| {
-                let per_sec = if s.resolution == Resolution::Decimal(9) {
-                    1_000_000_000
-                } else {
-                    1_000_000
-                };
-                let units = u64::from(secs) * per_sec + u64::from(frac);
-                s.resolution.time(units, 0)
+                let units = u64::from(secs) * 10u64.pow(u32::from(s.digits)) + u64::from(frac);
+                Resolution::Decimal(s.digits).time(units, 0)
             });
         Ok(data.get(start..end).map(|bytes| Captured {
             linktype: s.linktype,

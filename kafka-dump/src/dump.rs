@@ -839,6 +839,22 @@ mod tests {
         f
     }
 
+    /// Dumps a pcap of `packets` in `format`: (frames, problems, output).
+    fn dump(packets: &[Vec<u8>], format: Format) -> (usize, usize, String) {
+        let options = Options {
+            format,
+            ..Options::default()
+        };
+        let mut d = Dumper::new(Vec::new(), options);
+        d.dump_capture(&pcap(packets)).unwrap().unwrap();
+        let counts = (d.frames(), d.problems());
+        (
+            counts.0,
+            counts.1,
+            String::from_utf8(d.into_inner()).unwrap(),
+        )
+    }
+
     #[test]
     fn connections_syns_and_ip_versions() {
         use kafka_protocol::frame::{encode_request, encode_response};
@@ -864,10 +880,8 @@ mod tests {
         packets.push(packet(false, 40001, 9092, 5, ack, &request));
         packets.push(packet(false, 9092, 40001, 5, ack, &response));
 
-        let mut d = Dumper::new(Vec::new(), Options::default());
-        d.dump_capture(&pcap(&packets)).unwrap().unwrap();
-        assert_eq!((d.frames(), d.problems()), (8, 0));
-        let out = String::from_utf8(d.into_inner()).unwrap();
+        let (frames, problems, out) = dump(&packets, Format::Json);
+        assert_eq!((frames, problems), (8, 0));
         let frames: Vec<Value> = out
             .lines()
             .map(|l| serde_json::from_str(l).unwrap())
@@ -948,10 +962,8 @@ mod tests {
             seq += request.len() as u32;
             ack_seq += response.len() as u32;
         }
-        let mut d = Dumper::new(Vec::new(), Options::default());
-        d.dump_capture(&pcap(&packets)).unwrap().unwrap();
-        assert_eq!((d.frames(), d.problems()), (4, 0));
-        let out = String::from_utf8(d.into_inner()).unwrap();
+        let (frames, problems, out) = dump(&packets, Format::Json);
+        assert_eq!((frames, problems), (4, 0));
         let tags: Vec<Value> = out
             .lines()
             .map(|l| serde_json::from_str::<Value>(l).unwrap()["headerTaggedFields"].clone())
@@ -965,15 +977,7 @@ mod tests {
                 Value::Null,
             ]
         );
-        let mut d = Dumper::new(
-            Vec::new(),
-            Options {
-                format: Format::Text,
-                ..Options::default()
-            },
-        );
-        d.dump_capture(&pcap(&packets)).unwrap().unwrap();
-        let text = String::from_utf8(d.into_inner()).unwrap();
+        let (_, _, text) = dump(&packets, Format::Text);
         let counts: Vec<bool> = text
             .lines()
             .map(|l| l.contains("[2 tagged fields in the header]"))

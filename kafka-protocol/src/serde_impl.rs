@@ -404,29 +404,26 @@ impl<S: Serializer> Serializer for AtVersionSerializer<S> {
             .serialize_newtype_variant(name, index, variant, &AtVersion::new(v, self.version))
     }
     fn serialize_seq(self, len: Option<usize>) -> Result<Self::SerializeSeq, S::Error> {
-        let inner = self.inner.serialize_seq(len)?;
-        Ok(Compound {
-            inner,
-            version: self.version,
-        })
+        let version = self.version;
+        self.inner
+            .serialize_seq(len)
+            .map(|inner| Compound { inner, version })
     }
     fn serialize_tuple(self, len: usize) -> Result<Self::SerializeTuple, S::Error> {
-        let inner = self.inner.serialize_tuple(len)?;
-        Ok(Compound {
-            inner,
-            version: self.version,
-        })
+        let version = self.version;
+        self.inner
+            .serialize_tuple(len)
+            .map(|inner| Compound { inner, version })
     }
     fn serialize_tuple_struct(
         self,
         name: &'static str,
         len: usize,
     ) -> Result<Self::SerializeTupleStruct, S::Error> {
-        let inner = self.inner.serialize_tuple_struct(name, len)?;
-        Ok(Compound {
-            inner,
-            version: self.version,
-        })
+        let version = self.version;
+        self.inner
+            .serialize_tuple_struct(name, len)
+            .map(|inner| Compound { inner, version })
     }
     fn serialize_tuple_variant(
         self,
@@ -435,20 +432,16 @@ impl<S: Serializer> Serializer for AtVersionSerializer<S> {
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeTupleVariant, S::Error> {
-        let inner = self
-            .inner
-            .serialize_tuple_variant(name, index, variant, len)?;
-        Ok(Compound {
-            inner,
-            version: self.version,
-        })
+        let version = self.version;
+        self.inner
+            .serialize_tuple_variant(name, index, variant, len)
+            .map(|inner| Compound { inner, version })
     }
     fn serialize_map(self, len: Option<usize>) -> Result<Self::SerializeMap, S::Error> {
-        let inner = self.inner.serialize_map(len)?;
-        Ok(Compound {
-            inner,
-            version: self.version,
-        })
+        let version = self.version;
+        self.inner
+            .serialize_map(len)
+            .map(|inner| Compound { inner, version })
     }
     fn serialize_struct(
         self,
@@ -469,64 +462,38 @@ impl<S: Serializer> Serializer for AtVersionSerializer<S> {
         variant: &'static str,
         len: usize,
     ) -> Result<Self::SerializeStructVariant, S::Error> {
-        let inner = self
-            .inner
-            .serialize_struct_variant(name, index, variant, len)?;
-        Ok(Compound {
-            inner,
-            version: self.version,
-        })
+        let version = self.version;
+        self.inner
+            .serialize_struct_variant(name, index, variant, len)
+            .map(|inner| Compound { inner, version })
     }
     fn is_human_readable(&self) -> bool {
         self.inner.is_human_readable()
     }
 }
 
-impl<C: ser::SerializeSeq> ser::SerializeSeq for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
-        self.inner
-            .serialize_element(&AtVersion::new(v, self.version))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
+/// The compound serializers whose only method wraps one value.
+macro_rules! wrap_elements {
+    ($($tr:ident::$method:ident),* $(,)?) => {$(
+        impl<C: ser::$tr> ser::$tr for Compound<C> {
+            type Ok = C::Ok;
+            type Error = C::Error;
+            fn $method<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
+                self.inner.$method(&AtVersion::new(v, self.version))
+            }
+            fn end(self) -> Result<C::Ok, C::Error> {
+                self.inner.end()
+            }
+        }
+    )*};
 }
 
-impl<C: ser::SerializeTuple> ser::SerializeTuple for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
-        self.inner
-            .serialize_element(&AtVersion::new(v, self.version))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: ser::SerializeTupleStruct> ser::SerializeTupleStruct for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
-        self.inner.serialize_field(&AtVersion::new(v, self.version))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
-
-impl<C: ser::SerializeTupleVariant> ser::SerializeTupleVariant for Compound<C> {
-    type Ok = C::Ok;
-    type Error = C::Error;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), C::Error> {
-        self.inner.serialize_field(&AtVersion::new(v, self.version))
-    }
-    fn end(self) -> Result<C::Ok, C::Error> {
-        self.inner.end()
-    }
-}
+wrap_elements!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field,
+);
 
 impl<C: ser::SerializeMap> ser::SerializeMap for Compound<C> {
     type Ok = C::Ok;
