@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     let result = match (mode.as_str(), codec.as_str()) {
         ("compress", "lz4-magic0") => {
             let mut out = Vec::new();
-            lz4::compress_legacy_magic0(&input, &mut out).map(|()| out)
+            lz4::compress_legacy_magic0(None, &input, &mut out).map(|()| out)
         }
         ("decompress", "lz4-magic0") => lz4::decompress_legacy_magic0(&input, 1 << 30),
         (mode, name) => {

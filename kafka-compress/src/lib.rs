@@ -79,11 +79,16 @@
 //! - a zstd content size is used to size the output in one go only if it is
 //!   at most 64 times the input (or 1 MiB); otherwise the output grows as
 //!   libzstd produces it. A zstd frame may ask for a window of up to
-//!   `max(8 MiB, limit)` (capped at 128 MiB, libzstd's own default); larger
-//!   windows are refused.
+//!   128 MiB, libzstd's own default maximum and what Kafka's Java consumer
+//!   and librdkafka accept; larger windows are refused. The window does not
+//!   follow the limit: a streaming writer that does not know the input size
+//!   (the Java client's) picks it from the level alone, 128 MiB at level 22,
+//!   whatever the batch size. libzstd reserves the window with `malloc` and
+//!   writes only as much of it as the frame produces.
 //!
 //! Output buffers grow geometrically as output is produced, so memory stays
-//! within about twice the limit whatever the input says. LZ4 blocks are
+//! within about twice the limit whatever the input says (plus, for zstd, the
+//! window libzstd reserves). LZ4 blocks are
 //! decoded into a per-thread scratch buffer of at most that room (kept
 //! between calls only up to 256 KiB: Kafka's frames need 64 KiB) and copied
 //! out, so a block's room is not zero-filled on every call.

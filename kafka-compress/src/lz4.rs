@@ -22,19 +22,24 @@ use crate::{Compression, CorruptKind};
 /// the descriptor, instead of the descriptor alone. Message format v0
 /// (magic 0) requires this; the Java client and librdkafka write it for v0.
 ///
-/// Appends to `out`; uses the default level.
+/// Appends to `out`, at `level` as [`crate::compress`] takes it (`None`:
+/// the default, 9); Kafka's Java producer honours the level at magic 0 too.
 ///
 /// # Errors
 ///
 /// [`crate::Error::CodecDisabled`] if the `lz4` feature is off.
-pub fn compress_legacy_magic0(input: &[u8], out: &mut Vec<u8>) -> Result<(), crate::Error> {
+pub fn compress_legacy_magic0(
+    level: Option<i32>,
+    input: &[u8],
+    out: &mut Vec<u8>,
+) -> Result<(), crate::Error> {
     #[cfg(feature = "lz4")]
     {
-        compress_frame(9, true, input, out)
+        compress_frame(level.unwrap_or(9), true, input, out)
     }
     #[cfg(not(feature = "lz4"))]
     {
-        let _ = (input, out);
+        let _ = (level, input, out);
         Err(crate::Error::CodecDisabled(crate::Compression::LZ4))
     }
 }

@@ -8,11 +8,13 @@ use zstd::zstd_safe;
 use crate::sink::initial_capacity;
 use crate::{Compression, CorruptKind, Error};
 
-/// Smallest window a frame may always ask for: 8 MiB covers what libzstd
-/// picks for levels up to 19 when the input size is unknown (streaming
-/// writers such as the Java client's `ZstdOutputStream`).
-const MIN_WINDOW_LOG: u32 = 23;
-/// libzstd's own default maximum (128 MiB).
+/// The largest window a frame may ask for: libzstd's own default maximum
+/// (128 MiB), which Kafka's Java consumer (zstd-jni) and librdkafka accept
+/// whatever the batch size. A streaming writer that does not know the input
+/// size (the Java client's `ZstdOutputStream`) gets a window from the level
+/// alone: 8 MiB up to level 19, 32, 64 and 128 MiB at levels 20, 21 and 22,
+/// all levels Kafka accepts. So the window is not bounded by the output
+/// limit; the output still is.
 const MAX_WINDOW_LOG: u32 = 27;
 
 thread_local! {
@@ -61,13 +63,6 @@ pub(crate) fn compress(level: i32, input: &[u8], out: &mut Vec<u8>) -> Result<()
 
 fn corrupt(kind: CorruptKind) -> Error {
     Error::corrupt(Compression::ZSTD, kind)
-}
-
-/// The largest window log allowed for `limit`: at least [`MIN_WINDOW_LOG`],
-/// at most [`MAX_WINDOW_LOG`], else enough to cover `limit`.
-fn window_log_max(limit: usize) -> u32 {
-    let needed = usize::BITS - limit.saturating_sub(1).leading_zeros();
-    needed.clamp(MIN_WINDOW_LOG, MAX_WINDOW_LOG)
 }
 
 /// Whether `rest` starts with a zstd frame or skippable-frame magic number,
@@ -124,7 +119,7 @@ pub(crate) fn decompress(input: &[u8], limit: usize) -> Result<Vec<u8>, Error> {
         return Ok(out);
     }
     let mut dec = Decoder::new().map_err(|_| corrupt(CorruptKind::BadData))?;
-    dec.set_parameter(DParameter::WindowLogMax(window_log_max(limit)))
+    dec.set_parameter(DParameter::WindowLogMax(MAX_WINDOW_LOG))
         .map_err(|_| corrupt(CorruptKind::BadData))?;
     let hard_cap = limit.saturating_add(1);
     let mut out: Vec<u8> = Vec::with_capacity(initial_capacity(input.len(), limit));

@@ -195,3 +195,31 @@ fn zstd_context_reuse_keeps_calls_independent() {
     let handle = std::thread::spawn(move || decompress(Compression::ZSTD, &fresh, 50_000));
     assert_eq!(handle.join().unwrap().unwrap(), data);
 }
+
+/// Found against Kafka 4.3.1's Java producer (`kafka-records/tests/java_records.rs`,
+/// case `level/zstd:22`): zstd-jni's `ZstdOutputStream` does not know the
+/// input size, so at level 22 libzstd picks a 128 MiB window (2^27), and at
+/// 20 and 21 32 and 64 MiB. Kafka's consumer (zstd-jni) and librdkafka accept
+/// windows up to libzstd's default maximum of 2^27 whatever the batch size;
+/// this crate refused any window over the output limit (so a 64 MiB limit
+/// refused level 22, a 1 MiB limit levels 20 to 22) as corrupt data.
+#[test]
+fn zstd_level_22_streamed_without_content_size() {
+    use std::io::Write;
+    let input = sample(100_000);
+    for level in [19, 20, 21, 22] {
+        let mut enc = zstd::stream::Encoder::new(Vec::new(), level).unwrap();
+        enc.write_all(&input).unwrap();
+        let frame = enc.finish().unwrap();
+        // No content size in the frame header, as zstd-jni's stream writes it.
+        assert_eq!(frame[4] & 0xC0, 0, "level {level}");
+        for limit in [100_000, 1 << 20, 64 << 20] {
+            let out = decompress(Compression::ZSTD, &frame, limit);
+            assert!(
+                out.as_deref() == Ok(&input[..]),
+                "level {level}, limit {limit}: {:?}",
+                out.map(|o| o.len())
+            );
+        }
+    }
+}

@@ -45,7 +45,7 @@ fn disabled_codecs_say_so_and_enabled_ones_work() {
         }
     }
     let mut out = Vec::new();
-    let legacy = lz4::compress_legacy_magic0(b"abc", &mut out);
+    let legacy = lz4::compress_legacy_magic0(None, b"abc", &mut out);
     if enabled(Compression::LZ4) {
         legacy.unwrap();
         assert_eq!(lz4::decompress_legacy_magic0(&out, 3).unwrap(), b"abc");

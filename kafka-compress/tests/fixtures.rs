@@ -133,7 +133,7 @@ fn legacy_magic0_lz4_from_java_layout() {
         payload
     );
     let mut ours = Vec::new();
-    lz4::compress_legacy_magic0(b"", &mut ours).unwrap();
+    lz4::compress_legacy_magic0(None, b"", &mut ours).unwrap();
     assert_eq!(ours[..7], file[..7]);
     // Known answers from Python's xxhash 4.1.0: XXH32(04 22 4D 18 60 40) is
     // 0xC8581A3A, so the legacy checksum byte (bits 8..16) is 0x1A; the

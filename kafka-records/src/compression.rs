@@ -61,7 +61,7 @@ pub(crate) fn compress_magic0(
     field: &'static str,
 ) -> Result<()> {
     if codec == Compression::LZ4 {
-        kafka_compress::lz4::compress_legacy_magic0(input, out).map_err(map(field))
+        kafka_compress::lz4::compress_legacy_magic0(level, input, out).map_err(map(field))
     } else {
         compress(codec, level, input, out, field)
     }

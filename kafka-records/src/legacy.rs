@@ -528,7 +528,10 @@ impl MessageSetBuilder {
         Ok(self)
     }
 
-    /// Magic 1: log append time for every message (the wrapper's when compressed).
+    /// Magic 1: log append time for every message: each message (inner
+    /// messages of a compressed wrapper too) gets the log-append-time bit
+    /// and `timestamp`, as Kafka's `MemoryRecordsBuilder` writes them, and so
+    /// does the wrapper.
     pub fn log_append_time(mut self, timestamp: i64) -> Self {
         self.log_append_time = Some(timestamp);
         self
@@ -561,7 +564,7 @@ impl MessageSetBuilder {
         };
         let (attributes, ts) = match (self.magic, self.log_append_time) {
             (0, _) => (LegacyAttributes(0), None),
-            (_, Some(t)) if self.codec == Compression::NONE => (
+            (_, Some(t)) => (
                 LegacyAttributes::new(Compression::NONE, TimestampType::LogAppendTime),
                 Some(t),
             ),

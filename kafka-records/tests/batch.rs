@@ -356,3 +356,42 @@ fn recompress_between_codecs() {
         assert_eq!(none.records, plain);
     }
 }
+
+/// Found against Kafka's Java `MemoryRecordsBuilder` (`tests/java_records.rs`,
+/// case `v1/log-append-time/gzip`): with log append time, Java writes the
+/// inner messages of a compressed magic 1 wrapper with the log-append-time
+/// bit and the append time, not their create times. Ours wrote attributes 0
+/// and the create times (readers took the wrapper's time either way, but the
+/// bytes differed from Java's).
+#[test]
+fn v1_log_append_time_compressed_inner_messages_match_java() {
+    use kafka_records::{Batch, BatchStream, MessageSetBuilder};
+    for codec in [Compression::NONE, Compression::GZIP, Compression::LZ4] {
+        let mut b = MessageSetBuilder::new(1)
+            .unwrap()
+            .compression(codec, None)
+            .unwrap()
+            .log_append_time(5_000);
+        b.append(10, 100, Some(b"k"), Some(b"a")).unwrap();
+        b.append(11, 50, None, Some(b"b")).unwrap();
+        let mut messages = 0;
+        for entry in BatchStream::new(b.finish().unwrap()) {
+            let Batch::Legacy(m) = entry.unwrap() else {
+                panic!("a v2 batch")
+            };
+            assert_eq!(m.timestamp, Some(5_000), "{codec}");
+            assert_eq!(m.timestamp_type(), TimestampType::LogAppendTime, "{codec}");
+            for r in m.messages(&ReadOptions::default()).unwrap() {
+                let r = r.unwrap();
+                assert_eq!(r.message.timestamp, Some(5_000), "{codec}");
+                assert_eq!(
+                    r.message.attributes.timestamp_type(),
+                    TimestampType::LogAppendTime,
+                    "{codec}"
+                );
+                messages += 1;
+            }
+        }
+        assert_eq!(messages, 2);
+    }
+}
