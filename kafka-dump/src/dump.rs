@@ -5,13 +5,13 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::any::{AnyRequest, AnyResponse};
+use kafka_protocol::any::AnyRequest;
 use kafka_protocol::frame::{
     FrameCodec, InFlight, RequestFrame, ResponseFrame, decode_request_header,
     decode_response_header, peek_correlation_id, peek_request_api,
 };
 use kafka_protocol::negotiate::decode_api_versions_response;
-use kafka_protocol::{ApiKey, AtVersion, DecodeError, DecodeErrorKind, RawTaggedField};
+use kafka_protocol::{ApiKey, AtVersion, DecodeError, RawTaggedField};
 use kafka_records::ReadOptions;
 use serde::Serialize;
 use serde_json::Value;
@@ -498,29 +498,17 @@ fn drain(c: &mut Connection, to_server: bool, origin: &Origin, events: &mut Vec<
     }
 }
 
-/// Kafka's Java reader ignores bytes after a body; so does the dump, saying
-/// how many there were. Other errors stay errors.
-fn is_trailing(e: &DecodeError) -> bool {
-    matches!(e.kind(), DecodeErrorKind::TrailingBytes(_))
-}
-
 fn trailing_note(n: usize) -> String {
     format!("{n} bytes after the body, ignored as Kafka's Java reader does")
 }
 
-/// A request frame, and how many bytes after its body were ignored.
+/// A request frame, and how many bytes after its body were ignored (the
+/// library keeps them, as Kafka's reader ignores them).
 fn decode_request(frame: Bytes) -> Result<(RequestFrame, usize), DecodeError> {
-    match RequestFrame::decode(frame.clone()) {
-        Ok(f) => Ok((f, 0)),
-        Err(e) if is_trailing(&e) => {
-            let mut rest = frame;
-            let header = decode_request_header(&mut rest)?;
-            let api = ApiKey(header.request_api_key);
-            let body = AnyRequest::decode(api, header.request_api_version, &mut rest)?;
-            Ok((RequestFrame::new(header, body), rest.len()))
-        }
-        Err(e) => Err(e),
-    }
+    RequestFrame::decode(frame).map(|f| {
+        let n = f.trailing.len();
+        (f, n)
+    })
 }
 
 /// A response frame answering `version` of `api`, and how many bytes after
@@ -530,16 +518,10 @@ fn decode_response(
     api: ApiKey,
     version: i16,
 ) -> Result<(ResponseFrame, usize), DecodeError> {
-    match ResponseFrame::decode(frame.clone(), api, version) {
-        Ok(f) => Ok((f, 0)),
-        Err(e) if is_trailing(&e) => {
-            let mut rest = frame;
-            let header = decode_response_header(&mut rest, api, version)?;
-            let body = AnyResponse::decode(api, version, &mut rest)?;
-            Ok((ResponseFrame::new(header, version, body), rest.len()))
-        }
-        Err(e) => Err(e),
-    }
+    ResponseFrame::decode(frame, api, version).map(|f| {
+        let n = f.trailing.len();
+        (f, n)
+    })
 }
 
 /// A header's tagged fields as JSON, `None` when it has none.

@@ -96,7 +96,9 @@ pub(crate) fn read_uuid(r: &mut Bytes) -> Result<Uuid, DecodeError> {
     Ok(Uuid::from_bytes(b))
 }
 
-/// An unsigned LEB128 varint of at most 5 bytes whose value fits in a `u32`.
+/// An unsigned LEB128 varint of at most 5 bytes, read as Kafka's
+/// `ByteUtils.readUnsignedVarint` reads it: the fifth byte must end the
+/// varint, and its bits above the 32nd are dropped.
 pub(crate) fn read_uvarint(r: &mut Bytes) -> Result<u32, DecodeError> {
     // One byte: most lengths, counts and tag counts.
     if let Some(&b) = r.first()
@@ -109,10 +111,7 @@ pub(crate) fn read_uvarint(r: &mut Bytes) -> Result<u32, DecodeError> {
     for i in 0..5 {
         need(r, 1)?;
         let b = r.get_u8();
-        if i == 4 && b > 0x0f {
-            return Err(DecodeErrorKind::InvalidVarint.into());
-        }
-        value |= u32::from(b & 0x7f) << (7 * i);
+        value |= u32::from(b & 0x7f).wrapping_shl(7 * i);
         if b & 0x80 == 0 {
             return Ok(value);
         }
@@ -120,31 +119,34 @@ pub(crate) fn read_uvarint(r: &mut Bytes) -> Result<u32, DecodeError> {
     Err(DecodeErrorKind::InvalidVarint.into())
 }
 
-/// A length: int16/int32 (`-1` is null) or compact uvarint N+1 (`0` is null).
-/// Returns `None` for null; the length is checked against what is left.
+/// A compact length or count as Kafka's reader computes it: the uvarint as a
+/// Java `int`, minus one. Negative means null.
+fn compact_len(r: &mut Bytes) -> Result<i64, DecodeError> {
+    Ok(i64::from((read_uvarint(r)? as i32).wrapping_sub(1)))
+}
+
+/// A length: int16/int32 or compact uvarint N+1. Returns `None` for null:
+/// like Kafka's reader, any negative length is null (the field's nullability
+/// is checked by the caller). The length is checked against what is left.
 fn read_len(r: &mut Bytes, compact: bool, wide: bool) -> Result<Option<usize>, DecodeError> {
     let len: i64 = if compact {
-        i64::from(read_uvarint(r)?) - 1
+        compact_len(r)?
     } else if wide {
         i64::from(read_i32(r)?)
     } else {
         i64::from(read_i16(r)?)
     };
-    match len {
-        -1 => Ok(None),
-        n if n < 0 => Err(DecodeErrorKind::NegativeLength(n).into()),
-        n => {
-            let n = usize::try_from(n).map_err(|_| DecodeErrorKind::NegativeLength(n))?;
-            if n > r.remaining() {
-                return Err(DecodeErrorKind::LengthPastEnd {
-                    length: n,
-                    remaining: r.remaining(),
-                }
-                .into());
-            }
-            Ok(Some(n))
+    let Ok(n) = usize::try_from(len) else {
+        return Ok(None);
+    };
+    if n > r.remaining() {
+        return Err(DecodeErrorKind::LengthPastEnd {
+            length: n,
+            remaining: r.remaining(),
         }
+        .into());
     }
+    Ok(Some(n))
 }
 
 /// A (nullable) string; zero-copy.
@@ -155,10 +157,9 @@ pub(crate) fn read_string(r: &mut Bytes, compact: bool) -> Result<Option<ByteStr
     if n > MAX_STRING {
         return Err(DecodeErrorKind::StringTooLong(n).into());
     }
-    let b = r.split_to(n);
-    ByteString::from_utf8(b)
-        .map(Some)
-        .map_err(|_| DecodeErrorKind::InvalidUtf8.into())
+    // Kafka decodes with `new String(bytes, UTF_8)`, which replaces what is
+    // not UTF-8; so does this (zero-copy when the bytes are valid).
+    Ok(Some(ByteString::from_utf8_lossy(r.split_to(n))))
 }
 
 /// (Nullable) bytes or records; zero-copy.
@@ -194,14 +195,14 @@ pub(crate) fn read_array<T>(
 #[inline]
 fn read_count(r: &mut Bytes, compact: bool, min_elem: usize) -> Result<Option<usize>, DecodeError> {
     let count: i64 = if compact {
-        i64::from(read_uvarint(r)?) - 1
+        compact_len(r)?
     } else {
         i64::from(read_i32(r)?)
     };
-    if count == -1 {
+    // Any negative count is null, as in Kafka's reader.
+    let Ok(count) = usize::try_from(count) else {
         return Ok(None);
-    }
-    let count = usize::try_from(count).map_err(|_| DecodeErrorKind::NegativeLength(count))?;
+    };
     let remaining = r.remaining();
     if count.saturating_mul(min_elem.max(1)) > remaining {
         return Err(DecodeErrorKind::ArrayTooLarge { count, remaining }.into());
@@ -279,9 +280,13 @@ pub(crate) fn null_check<T>(v: Option<T>, allowed: bool) -> Result<Option<T>, De
     }
 }
 
-/// The number of tagged fields; each takes at least two bytes.
+/// The number of tagged fields; each takes at least two bytes. Kafka reads
+/// the count as a Java `int`: a count of 2^31 or more is negative there, and
+/// its loop reads no tag at all.
 pub(crate) fn read_tag_count(r: &mut Bytes) -> Result<usize, DecodeError> {
-    let n = read_uvarint(r)? as usize;
+    let Ok(n) = usize::try_from(read_uvarint(r)? as i32) else {
+        return Ok(0);
+    };
     if n.saturating_mul(2) > r.remaining() {
         return Err(DecodeErrorKind::ArrayTooLarge {
             count: n,
@@ -292,17 +297,22 @@ pub(crate) fn read_tag_count(r: &mut Bytes) -> Result<usize, DecodeError> {
     Ok(n)
 }
 
-/// One tagged field's header; returns the tag and its value bytes. Tags must
-/// strictly ascend, which keeps decode-then-encode byte-exact.
-pub(crate) fn read_tag(r: &mut Bytes, prev: &mut Option<u32>) -> Result<(u32, Bytes), DecodeError> {
+/// One tagged field's header: its tag and declared size. As in Kafka's
+/// reader, tags may come in any order and repeat (a repeated known tag:
+/// the last one wins), and a known tag's value is read in place, whatever
+/// size it declares.
+pub(crate) fn read_tag(r: &mut Bytes) -> Result<(u32, usize), DecodeError> {
     let tag = read_uvarint(r)?;
-    if let Some(p) = *prev
-        && tag <= p
-    {
-        return Err(DecodeErrorKind::TagOrder { previous: p, tag }.into());
-    }
-    *prev = Some(tag);
     let size = read_uvarint(r)? as usize;
+    Ok((tag, size))
+}
+
+/// An unknown tagged field's value: `size` bytes, kept as they are.
+pub(crate) fn read_unknown_tag(
+    r: &mut Bytes,
+    tag: u32,
+    size: usize,
+) -> Result<RawTaggedField, DecodeError> {
     if size > r.remaining() {
         return Err(DecodeErrorKind::LengthPastEnd {
             length: size,
@@ -310,19 +320,10 @@ pub(crate) fn read_tag(r: &mut Bytes, prev: &mut Option<u32>) -> Result<(u32, By
         }
         .into());
     }
-    Ok((tag, r.split_to(size)))
-}
-
-/// A known tagged field's value must fill exactly its declared size.
-pub(crate) fn tag_done(sub: &Bytes) -> Result<(), DecodeError> {
-    if sub.has_remaining() {
-        Err(DecodeErrorKind::TagSizeMismatch {
-            unread: sub.remaining(),
-        }
-        .into())
-    } else {
-        Ok(())
-    }
+    Ok(RawTaggedField {
+        tag,
+        data: r.split_to(size),
+    })
 }
 
 // ------------------------------------------------------------------ writing
@@ -599,9 +600,11 @@ mod tests {
         )
         .unwrap_err();
         assert!(matches!(err.kind(), DecodeErrorKind::ArrayTooLarge { .. }));
-        let err = read_fixed_array(&mut b(&[0xff, 0xff, 0xff, 0xfe]), false, i32::from_be_bytes)
-            .unwrap_err();
-        assert_eq!(err.kind(), DecodeErrorKind::NegativeLength(-2));
+        // Any negative count is null, as in Kafka's reader.
+        assert_eq!(
+            read_fixed_array(&mut b(&[0xff, 0xff, 0xff, 0xfe]), false, i32::from_be_bytes).unwrap(),
+            None
+        );
     }
 
     #[test]
@@ -641,13 +644,19 @@ mod tests {
     }
 
     #[test]
-    fn overlong_varints_are_rejected() {
+    fn varints_read_as_kafka_reads_them() {
+        // A fifth byte must end the varint; its bits above the 32nd are
+        // dropped, as Kafka's ByteUtils.readUnsignedVarint drops them.
         assert_eq!(
-            read_uvarint(&mut b(&[0xff, 0xff, 0xff, 0xff, 0x1f]))
-                .unwrap_err()
-                .kind(),
-            DecodeErrorKind::InvalidVarint
+            read_uvarint(&mut b(&[0xff, 0xff, 0xff, 0xff, 0x1f])).unwrap(),
+            u32::MAX
         );
+        assert_eq!(
+            read_uvarint(&mut b(&[0x80, 0x80, 0x80, 0x80, 0x7f])).unwrap(),
+            0xf000_0000
+        );
+        // Longer than needed is fine too.
+        assert_eq!(read_uvarint(&mut b(&[0x81, 0x00])).unwrap(), 1);
         assert_eq!(
             read_uvarint(&mut b(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x01]))
                 .unwrap_err()
@@ -678,18 +687,23 @@ mod tests {
     }
 
     #[test]
-    fn negative_lengths_other_than_null_are_rejected() {
+    fn every_negative_length_is_null() {
+        // Kafka's reader takes any negative length as null.
+        assert_eq!(read_string(&mut b(&[0xff, 0xfe]), false).unwrap(), None);
+        assert_eq!(read_string(&mut b(&[0x80, 0x00]), false).unwrap(), None);
         assert_eq!(
-            read_string(&mut b(&[0xff, 0xfe]), false)
-                .unwrap_err()
-                .kind(),
-            DecodeErrorKind::NegativeLength(-2)
+            read_bytes(&mut b(&[0xff, 0xff, 0xff, 0xfe]), false).unwrap(),
+            None
         );
         assert_eq!(
-            read_bytes(&mut b(&[0xff, 0xff, 0xff, 0xfe]), false)
-                .unwrap_err()
-                .kind(),
-            DecodeErrorKind::NegativeLength(-2)
+            read_array(&mut b(&[0x80, 0, 0, 0]), false, 1, read_i8).unwrap(),
+            None
+        );
+        // A compact length whose uvarint is 2^31 or more is negative as a
+        // Java int.
+        assert_eq!(
+            read_string(&mut b(&[0xff, 0xff, 0xff, 0xff, 0x0f]), true).unwrap(),
+            None
         );
     }
 
@@ -717,26 +731,34 @@ mod tests {
                 remaining: 4
             }
         );
-        // A compact count of u32::MAX - 1 elements.
-        let e = read_array(&mut b(&[0xff, 0xff, 0xff, 0xff, 0x0f]), true, 1, read_i8).unwrap_err();
+        // A compact count of 2^28 elements.
+        let e = read_array(&mut b(&[0x81, 0x80, 0x80, 0x80, 0x01]), true, 1, read_i8).unwrap_err();
         assert!(matches!(e.kind(), DecodeErrorKind::ArrayTooLarge { .. }));
+        // A compact count of u32::MAX - 1 is negative as a Java int: null.
+        assert_eq!(
+            read_array(&mut b(&[0xff, 0xff, 0xff, 0xff, 0x0f]), true, 1, read_i8).unwrap(),
+            None
+        );
     }
 
     #[test]
-    fn invalid_utf8_and_overlong_strings() {
+    fn invalid_utf8_is_replaced_and_overlong_strings_refused() {
+        // Java's `new String(bytes, UTF_8)`: each invalid sequence is U+FFFD.
         assert_eq!(
-            read_string(&mut b(&[0, 1, 0xff]), false)
-                .unwrap_err()
-                .kind(),
-            DecodeErrorKind::InvalidUtf8
+            read_string(&mut b(&[0, 4, b'c', b'a', b'f', 0xe9]), false)
+                .unwrap()
+                .unwrap()
+                .as_str(),
+            "caf\u{fffd}"
         );
-        let mut long = vec![0x80, 0x00];
+        // Compact length 0x8000 (uvarint 0x8001).
+        let mut long = vec![0x81, 0x80, 0x02];
         long.extend(std::iter::repeat_n(b'a', 0x8000));
         assert_eq!(
-            read_string(&mut Bytes::from(long), false)
+            read_string(&mut Bytes::from(long), true)
                 .unwrap_err()
                 .kind(),
-            DecodeErrorKind::NegativeLength(-32768)
+            DecodeErrorKind::StringTooLong(0x8000)
         );
         let big = ByteString::from("a".repeat(0x8000));
         assert_eq!(
@@ -748,18 +770,12 @@ mod tests {
     }
 
     #[test]
-    fn tags_must_ascend_and_fit() {
-        let mut prev = None;
+    fn tags_in_any_order_and_unknown_values_must_fit() {
         let mut r = b(&[1, 1, 9, 1, 1, 9]);
-        assert_eq!(read_tag(&mut r, &mut prev).unwrap().0, 1);
-        assert_eq!(
-            read_tag(&mut r, &mut prev).unwrap_err().kind(),
-            DecodeErrorKind::TagOrder {
-                previous: 1,
-                tag: 1
-            }
-        );
-        let e = read_tag(&mut b(&[0, 5, 1]), &mut None).unwrap_err();
+        assert_eq!(read_tag(&mut r).unwrap(), (1, 1));
+        r.advance(1);
+        assert_eq!(read_tag(&mut r).unwrap(), (1, 1));
+        let e = read_unknown_tag(&mut b(&[1]), 0, 5).unwrap_err();
         assert_eq!(
             e.kind(),
             DecodeErrorKind::LengthPastEnd {
@@ -768,5 +784,10 @@ mod tests {
             }
         );
         assert!(read_tag_count(&mut b(&[3, 0, 0])).is_err());
+        // A count that is negative as a Java int reads no tag.
+        assert_eq!(
+            read_tag_count(&mut b(&[0x80, 0x80, 0x80, 0x80, 0x08])).unwrap(),
+            0
+        );
     }
 }

@@ -87,8 +87,6 @@ pub enum DecodeErrorKind {
     /// An unsigned varint longer than 5 bytes or above `u32::MAX`, or a
     /// varlong longer than 10 bytes.
     InvalidVarint,
-    /// A negative length other than the null marker -1.
-    NegativeLength(i64),
     /// A string or bytes length larger than what is left.
     LengthPastEnd {
         /// The declared length.
@@ -105,17 +103,8 @@ pub enum DecodeErrorKind {
     },
     /// A string longer than Kafka's limit of 32767 bytes.
     StringTooLong(usize),
-    /// A string that is not UTF-8.
-    InvalidUtf8,
     /// Null in a version where the field is not nullable.
     UnexpectedNull,
-    /// A tagged field out of ascending order or repeated.
-    TagOrder {
-        /// The previous tag.
-        previous: u32,
-        /// This tag.
-        tag: u32,
-    },
     /// A known tag sent in a version where it is not valid (Kafka rejects it too).
     TagNotValid {
         /// The tag.
@@ -123,15 +112,23 @@ pub enum DecodeErrorKind {
         /// The version being decoded.
         version: i16,
     },
-    /// A known tagged field whose value did not fill its declared size.
-    TagSizeMismatch {
-        /// Bytes left unread inside the tagged field.
-        unread: usize,
-    },
     /// The version is not one this message has.
     UnsupportedVersion(i16),
     /// Bytes left after a complete message.
     TrailingBytes(usize),
+    /// The input decodes, but is not the canonical encoding of its value
+    /// (only [`Message::decode_strict`](crate::Message::decode_strict) and a
+    /// strict [`FrameCodec`](crate::frame::FrameCodec) check this): writing
+    /// the value back gives other bytes from `offset` on. Kafka's reader
+    /// accepts such input: tags repeated or out of order, a known tag whose
+    /// value does not fill its declared size, negative lengths other than
+    /// -1, strings that are not UTF-8, booleans other than 0 and 1, varints
+    /// longer than needed. `offset` is 0 when the value cannot be written
+    /// back at all (unknown tags out of order).
+    NotCanonical {
+        /// The first byte where the canonical encoding differs.
+        offset: usize,
+    },
     /// An unknown API key.
     UnknownApiKey(i16),
     /// A frame larger than the configured maximum, or with a negative size.
@@ -214,7 +211,6 @@ impl fmt::Display for DecodeErrorKind {
                 write!(f, "input ended: needed {needed} bytes, {remaining} left")
             }
             InvalidVarint => f.write_str("invalid varint (too long or out of range)"),
-            NegativeLength(n) => write!(f, "invalid negative length {n}"),
             LengthPastEnd { length, remaining } => {
                 write!(
                     f,
@@ -226,25 +222,16 @@ impl fmt::Display for DecodeErrorKind {
                 "tried to allocate a collection of size {count}, but there are only {remaining} bytes remaining"
             ),
             StringTooLong(n) => write!(f, "string of {n} bytes is longer than 32767"),
-            InvalidUtf8 => f.write_str("string is not valid UTF-8"),
             UnexpectedNull => f.write_str("null in a version where the field is not nullable"),
-            TagOrder { previous, tag } => {
-                write!(
-                    f,
-                    "tagged field {tag} follows tag {previous}: tags must ascend"
-                )
-            }
             TagNotValid { tag, version } => {
                 write!(f, "tag {tag} is not valid for version {version}")
             }
-            TagSizeMismatch { unread } => {
-                write!(
-                    f,
-                    "tagged field value left {unread} bytes of its declared size unread"
-                )
-            }
             UnsupportedVersion(v) => write!(f, "version {v} is not supported"),
             TrailingBytes(n) => write!(f, "{n} bytes left after the message"),
+            NotCanonical { offset } => write!(
+                f,
+                "not the canonical encoding of its value (it differs from byte {offset})"
+            ),
             UnknownApiKey(k) => write!(f, "unknown API key {k}"),
             BadFrameSize(n) => write!(f, "invalid frame size {n}"),
             UnknownCorrelationId(c) => {

@@ -71,9 +71,14 @@ const SIZE_LEN: usize = 4;
 /// `Ok(None)` until a whole frame is there. A size above the maximum, zero or
 /// negative is an error as soon as the four size bytes are in, before any
 /// byte of the body is read or any memory reserved for it.
+///
+/// Decoding accepts what Kafka's reader accepts (see
+/// [`RequestFrame::decode`]); [`strict`](Self::strict) refuses what cannot be
+/// written back byte for byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FrameCodec {
     max_frame_size: usize,
+    strict: bool,
 }
 
 impl Default for FrameCodec {
@@ -87,6 +92,7 @@ impl FrameCodec {
     pub const fn new() -> Self {
         Self {
             max_frame_size: DEFAULT_MAX_FRAME_SIZE,
+            strict: false,
         }
     }
 
@@ -94,7 +100,20 @@ impl FrameCodec {
     pub const fn with_max_frame_size(max: usize) -> Self {
         Self {
             max_frame_size: max,
+            strict: false,
         }
+    }
+
+    /// The same codec, decoding requests with [`RequestFrame::decode_strict`]
+    /// when `strict` is true: bytes after the body and input that is not the
+    /// canonical encoding of its value are errors.
+    pub const fn strict(self, strict: bool) -> Self {
+        Self { strict, ..self }
+    }
+
+    /// Whether requests are decoded strictly.
+    pub const fn is_strict(&self) -> bool {
+        self.strict
     }
 
     /// The largest frame accepted, size prefix not counted.
@@ -141,9 +160,12 @@ impl FrameCodec {
     /// returns `Ok(None)` when it is not all there yet. The frame's bytes are
     /// consumed even when decoding them fails.
     pub fn decode_request(&self, buf: &mut BytesMut) -> Result<Option<RequestFrame>, DecodeError> {
-        self.decode_frame(buf)?
-            .map(RequestFrame::decode)
-            .transpose()
+        let decode = if self.strict {
+            RequestFrame::decode_strict
+        } else {
+            RequestFrame::decode
+        };
+        self.decode_frame(buf)?.map(decode).transpose()
     }
 
     /// Like [`decode_frame`](Self::decode_frame), for bytes already in memory
@@ -323,12 +345,28 @@ pub struct RequestFrame {
     pub header: RequestHeader,
     /// The body.
     pub body: AnyRequest,
+    /// Bytes after the body, which Kafka's reader ignores (librdkafka 2.16
+    /// sends three after a Metadata v13 request); written back after the
+    /// body, so the frame re-encodes byte for byte.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Bytes::is_empty",
+            with = "crate::serde_impl::base64"
+        )
+    )]
+    pub trailing: Bytes,
 }
 
 impl RequestFrame {
     /// A frame of `body` under `header`.
     pub fn new(header: RequestHeader, body: AnyRequest) -> Self {
-        Self { header, body }
+        Self {
+            header,
+            body,
+            trailing: Bytes::new(),
+        }
     }
 
     /// The API key.
@@ -343,15 +381,47 @@ impl RequestFrame {
 
     /// Decodes a whole request frame (without its size prefix) from its header
     /// alone: the API key and version pick the header version and the body
-    /// type. The body must fill the frame exactly.
+    /// type.
+    ///
+    /// Accepts what Kafka's broker accepts: bytes after the body are kept in
+    /// [`trailing`](Self::trailing), and the body is read as Kafka's reader
+    /// reads it (see [`DecodeErrorKind::NotCanonical`] for what that admits).
     pub fn decode(mut frame: Bytes) -> Result<Self, DecodeError> {
         let header = decode_request_header(&mut frame)?;
-        let body = AnyRequest::decode_exact(
+        let body = AnyRequest::decode(
             ApiKey(header.request_api_key),
             header.request_api_version,
-            frame,
+            &mut frame,
         )?;
-        Ok(Self { header, body })
+        Ok(Self {
+            header,
+            body,
+            trailing: frame,
+        })
+    }
+
+    /// Like [`decode`](Self::decode), but bytes after the body are
+    /// [`DecodeErrorKind::TrailingBytes`] and a frame that is not the
+    /// canonical encoding of what it decodes to is
+    /// [`DecodeErrorKind::NotCanonical`] (its offset counts from the header).
+    pub fn decode_strict(frame: Bytes) -> Result<Self, DecodeError> {
+        let decoded = Self::decode(frame.clone())?;
+        if !decoded.trailing.is_empty() {
+            return Err(
+                DecodeError::new(DecodeErrorKind::TrailingBytes(decoded.trailing.len()))
+                    .in_message(decoded.body.name(), decoded.version()),
+            );
+        }
+        let mut again = BytesMut::new();
+        let offset = match decoded.encode(&mut again) {
+            Ok(()) => first_difference(again.get(SIZE_LEN..).unwrap_or_default(), &frame),
+            Err(_) => Some(0),
+        };
+        match offset {
+            None => Ok(decoded),
+            Some(offset) => Err(DecodeError::new(DecodeErrorKind::NotCanonical { offset })
+                .in_message(decoded.body.name(), decoded.version())),
+        }
     }
 
     fn header_version(&self) -> Result<i16, EncodeError> {
@@ -373,7 +443,12 @@ impl RequestFrame {
     /// version is unsupported.
     pub fn encoded_len(&self) -> Option<usize> {
         let hv = self.header_version().ok()?;
-        Some(SIZE_LEN + self.header.encoded_len(hv) + self.body.encoded_len(self.version()))
+        Some(
+            SIZE_LEN
+                + self.header.encoded_len(hv)
+                + self.body.encoded_len(self.version())
+                + self.trailing.len(),
+        )
     }
 
     /// Appends the frame: size prefix, header, body. The header's API key must
@@ -381,10 +456,13 @@ impl RequestFrame {
     pub fn encode(&self, buf: &mut BytesMut) -> Result<(), EncodeError> {
         let hv = self.header_version()?;
         let version = self.version();
-        let len = self.header.encoded_len(hv) + self.body.encoded_len(version);
+        let len =
+            self.header.encoded_len(hv) + self.body.encoded_len(version) + self.trailing.len();
         write_frame(buf, len, |buf| {
             self.header.encode(buf, hv)?;
-            self.body.encode(buf, version)
+            self.body.encode(buf, version)?;
+            buf.extend_from_slice(&self.trailing);
+            Ok(())
         })
     }
 }
@@ -400,6 +478,17 @@ pub struct ResponseFrame {
     pub version: i16,
     /// The body.
     pub body: AnyResponse,
+    /// Bytes after the body, which Kafka's reader ignores; written back
+    /// after the body, so the frame re-encodes byte for byte.
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            default,
+            skip_serializing_if = "Bytes::is_empty",
+            with = "crate::serde_impl::base64"
+        )
+    )]
+    pub trailing: Bytes,
 }
 
 impl ResponseFrame {
@@ -409,6 +498,7 @@ impl ResponseFrame {
             header,
             version,
             body,
+            trailing: Bytes::new(),
         }
     }
 
@@ -418,15 +508,40 @@ impl ResponseFrame {
     }
 
     /// Decodes a whole response frame (without its size prefix) answering
-    /// `version` of `api`. The body must fill the frame exactly.
+    /// `version` of `api`, accepting what Kafka's reader accepts: bytes after
+    /// the body are kept in [`trailing`](Self::trailing).
     pub fn decode(mut frame: Bytes, api: ApiKey, version: i16) -> Result<Self, DecodeError> {
         let header = decode_response_header(&mut frame, api, version)?;
-        let body = AnyResponse::decode_exact(api, version, frame)?;
+        let body = AnyResponse::decode(api, version, &mut frame)?;
         Ok(Self {
             header,
             version,
             body,
+            trailing: frame,
         })
+    }
+
+    /// Like [`decode`](Self::decode), but bytes after the body and a frame
+    /// that is not the canonical encoding of its value are errors, as in
+    /// [`RequestFrame::decode_strict`].
+    pub fn decode_strict(frame: Bytes, api: ApiKey, version: i16) -> Result<Self, DecodeError> {
+        let decoded = Self::decode(frame.clone(), api, version)?;
+        if !decoded.trailing.is_empty() {
+            return Err(
+                DecodeError::new(DecodeErrorKind::TrailingBytes(decoded.trailing.len()))
+                    .in_message(decoded.body.name(), version),
+            );
+        }
+        let mut again = BytesMut::new();
+        let offset = match decoded.encode(&mut again) {
+            Ok(()) => first_difference(again.get(SIZE_LEN..).unwrap_or_default(), &frame),
+            Err(_) => Some(0),
+        };
+        match offset {
+            None => Ok(decoded),
+            Some(offset) => Err(DecodeError::new(DecodeErrorKind::NotCanonical { offset })
+                .in_message(decoded.body.name(), version)),
+        }
     }
 
     fn header_version(&self) -> Result<i16, EncodeError> {
@@ -442,19 +557,40 @@ impl ResponseFrame {
     /// included; `None` when the version is unsupported.
     pub fn encoded_len(&self) -> Option<usize> {
         let hv = self.header_version().ok()?;
-        Some(SIZE_LEN + self.header.encoded_len(hv) + self.body.encoded_len(self.version))
+        Some(
+            SIZE_LEN
+                + self.header.encoded_len(hv)
+                + self.body.encoded_len(self.version)
+                + self.trailing.len(),
+        )
     }
 
     /// Appends the frame: size prefix, header, body. On error `buf` is left as
     /// it was.
     pub fn encode(&self, buf: &mut BytesMut) -> Result<(), EncodeError> {
         let hv = self.header_version()?;
-        let len = self.header.encoded_len(hv) + self.body.encoded_len(self.version);
+        let len =
+            self.header.encoded_len(hv) + self.body.encoded_len(self.version) + self.trailing.len();
         write_frame(buf, len, |buf| {
             self.header.encode(buf, hv)?;
-            self.body.encode(buf, self.version)
+            self.body.encode(buf, self.version)?;
+            buf.extend_from_slice(&self.trailing);
+            Ok(())
         })
     }
+}
+
+/// Where `ours` (a re-encoding) first differs from `wire`; `None` when equal.
+fn first_difference(ours: &[u8], wire: &[u8]) -> Option<usize> {
+    if ours == wire {
+        return None;
+    }
+    Some(
+        ours.iter()
+            .zip(wire)
+            .position(|(a, b)| a != b)
+            .unwrap_or(ours.len().min(wire.len())),
+    )
 }
 
 /// The requests in flight on one connection: correlation id -> (API key,
@@ -540,12 +676,13 @@ impl InFlight {
             .get(id)
             .ok_or(DecodeError::new(DecodeErrorKind::UnknownCorrelationId(id)))?;
         let header = decode_response_header(&mut frame, api, version)?;
-        let body = AnyResponse::decode_exact(api, version, frame)?;
+        let body = AnyResponse::decode(api, version, &mut frame)?;
         self.remove(id);
         Ok(ResponseFrame {
             header,
             version,
             body,
+            trailing: frame,
         })
     }
 }
@@ -956,13 +1093,25 @@ mod tests {
         assert_eq!(frame.encoded_len(), None);
         assert!(buf.is_empty());
 
-        // Trailing bytes after the body are an error, not ignored.
+        // Trailing bytes after the body are kept (Kafka's broker ignores
+        // them) and written back; a strict codec refuses them.
         let mut wire = request_frame(4, 1, &MetadataRequest::default());
         wire.extend_from_slice(&[0xff]);
         let size = i32::from_be_bytes(wire[..4].try_into().unwrap()) + 1;
         wire[..4].copy_from_slice(&size.to_be_bytes());
+        let original = wire.clone();
+        let frame = FrameCodec::new()
+            .decode_request(&mut wire)
+            .unwrap()
+            .unwrap();
+        assert_eq!(&frame.trailing[..], &[0xff]);
+        let mut again = BytesMut::new();
+        frame.encode(&mut again).unwrap();
+        assert_eq!(again, original);
+        let mut wire = original.clone();
         assert_eq!(
             FrameCodec::new()
+                .strict(true)
                 .decode_request(&mut wire)
                 .unwrap_err()
                 .kind(),
@@ -1027,5 +1176,63 @@ mod tests {
             frame.encode(&mut again).unwrap();
             assert_eq!(&again[..], &wire[..], "{name}");
         }
+    }
+
+    fn hex(s: &str) -> Bytes {
+        let clean: Vec<u8> = s.bytes().filter(u8::is_ascii_hexdigit).collect();
+        Bytes::from(
+            clean
+                .chunks(2)
+                .map(|c| u8::from_str_radix(std::str::from_utf8(c).unwrap(), 16).unwrap())
+                .collect::<Vec<u8>>(),
+        )
+    }
+
+    /// Frames Kafka's broker takes from real clients, which a strict reader
+    /// refused: accepted by default, refused by a strict codec.
+    #[test]
+    fn what_kafkas_reader_accepts() {
+        // librdkafka 2.16.0's Metadata v13 request: 3 bytes after the body.
+        let rdkafka = hex("0003000d00000004000772646b61666b610000000000010000");
+        let frame = RequestFrame::decode(rdkafka.clone()).unwrap();
+        assert_eq!((frame.api_key(), frame.version()), (ApiKey::METADATA, 13));
+        assert_eq!(frame.header.client_id.as_deref(), Some("rdkafka"));
+        assert_eq!(frame.trailing.len(), 3);
+        let mut again = BytesMut::new();
+        frame.encode(&mut again).unwrap();
+        assert_eq!(&again[4..], &rdkafka[..], "re-encoded byte for byte");
+        assert_eq!(
+            RequestFrame::decode_strict(rdkafka).unwrap_err().kind(),
+            DecodeErrorKind::TrailingBytes(3)
+        );
+
+        // A client id of length -2: null, as Kafka reads it.
+        let minus_two = hex("0012000000000001fffe");
+        let frame = RequestFrame::decode(minus_two.clone()).unwrap();
+        assert_eq!(frame.header.client_id, None);
+        assert_eq!(
+            RequestFrame::decode_strict(minus_two).unwrap_err().kind(),
+            DecodeErrorKind::NotCanonical { offset: 9 }
+        );
+
+        // A Latin-1 client id: replaced as Java's String replaces it.
+        let latin1 = hex("00120000000000010004636166e9");
+        let frame = RequestFrame::decode(latin1.clone()).unwrap();
+        assert_eq!(frame.header.client_id.as_deref(), Some("caf\u{fffd}"));
+        assert!(matches!(
+            RequestFrame::decode_strict(latin1).unwrap_err().kind(),
+            DecodeErrorKind::NotCanonical { .. }
+        ));
+
+        // Through the incremental codec too.
+        let mut wire = BytesMut::new();
+        let body = hex("0003000d00000004000772646b61666b610000000000010000");
+        wire.extend_from_slice(&(body.len() as i32).to_be_bytes());
+        wire.extend_from_slice(&body);
+        let frame = FrameCodec::new()
+            .decode_request(&mut wire)
+            .unwrap()
+            .unwrap();
+        assert_eq!(frame.trailing.len(), 3);
     }
 }

@@ -80,6 +80,30 @@ pub trait Message: Sized + Clone + Debug + Default + PartialEq + Wire {
         }
         Ok(m)
     }
+
+    /// Decodes like [`decode_exact`](Message::decode_exact), then refuses
+    /// input that is not the canonical encoding of the value it decodes to
+    /// ([`DecodeErrorKind::NotCanonical`]): the bytes are exactly what
+    /// [`encode`](Message::encode) (and Kafka) write for that value.
+    ///
+    /// [`decode`](Message::decode) accepts what Kafka's reader accepts, which
+    /// includes input that cannot be written back byte for byte (see
+    /// `NotCanonical`); use this where such input should be refused, at the
+    /// cost of one encode.
+    fn decode_strict(buf: Bytes, version: i16) -> Result<Self, DecodeError> {
+        let m = Self::decode_exact(buf.clone(), version)?;
+        let offset = match m.to_bytes(version) {
+            Ok(again) if again == buf => return Ok(m),
+            Ok(again) => again
+                .iter()
+                .zip(buf.iter())
+                .position(|(a, b)| a != b)
+                .unwrap_or(again.len().min(buf.len())),
+            Err(_) => 0,
+        };
+        Err(DecodeError::new(DecodeErrorKind::NotCanonical { offset })
+            .in_message(Self::NAME, version))
+    }
 }
 
 /// A request body.

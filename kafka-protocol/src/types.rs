@@ -30,6 +30,17 @@ impl ByteString {
         Ok(Self(bytes))
     }
 
+    /// Wraps `bytes` without copying when it is UTF-8; otherwise replaces
+    /// what is not UTF-8 with U+FFFD exactly as Java's `new String(bytes,
+    /// UTF_8)` (Kafka's string reader) does, so both read the same string.
+    pub fn from_utf8_lossy(bytes: Bytes) -> Self {
+        if std::str::from_utf8(&bytes).is_ok() {
+            Self(bytes)
+        } else {
+            Self(Bytes::from(java_utf8_lossy(&bytes)))
+        }
+    }
+
     /// The string.
     pub fn as_str(&self) -> &str {
         // Valid by construction (every constructor checks); the fallback is
@@ -56,6 +67,105 @@ impl ByteString {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+}
+
+/// Java's UTF-8 decoding with replacement (the JDK's `String` decoder):
+/// how many bytes one U+FFFD stands for differs from Rust's
+/// `String::from_utf8_lossy` (Java replaces a whole surrogate sequence
+/// `ED A0..BF xx` with one U+FFFD, and a lead byte with one valid
+/// continuation byte before an invalid one as a pair).
+fn java_utf8_lossy(b: &[u8]) -> String {
+    const REPL: char = '\u{fffd}';
+    let cont = |x: u8| x & 0xc0 == 0x80;
+    let mut out = String::with_capacity(b.len() + 8);
+    let mut i = 0;
+    while let Some(&b1) = b.get(i) {
+        i += 1;
+        let rest = b.get(i..).unwrap_or_default();
+        match b1 {
+            0x00..=0x7f => out.push(char::from(b1)),
+            0xc2..=0xdf => match rest.first() {
+                Some(&b2) if cont(b2) => {
+                    let c = (u32::from(b1 & 0x1f) << 6) | u32::from(b2 & 0x3f);
+                    out.push(char::from_u32(c).unwrap_or(REPL));
+                    i += 1;
+                }
+                Some(_) => out.push(REPL),
+                None => {
+                    out.push(REPL);
+                    break;
+                }
+            },
+            0xe0..=0xef => {
+                let bad2 = |b2: u8| (b1 == 0xe0 && b2 & 0xe0 == 0x80) || !cont(b2);
+                match rest {
+                    [b2, b3, ..] => {
+                        if bad2(*b2) {
+                            out.push(REPL);
+                        } else if !cont(*b3) {
+                            out.push(REPL);
+                            i += 1;
+                        } else {
+                            let c = (u32::from(b1 & 0x0f) << 12)
+                                | (u32::from(b2 & 0x3f) << 6)
+                                | u32::from(b3 & 0x3f);
+                            // A surrogate is one replacement for all three.
+                            out.push(char::from_u32(c).unwrap_or(REPL));
+                            i += 2;
+                        }
+                    }
+                    [b2] if bad2(*b2) => out.push(REPL),
+                    _ => {
+                        out.push(REPL);
+                        break;
+                    }
+                }
+            }
+            0xf0..=0xf7 => {
+                let bad2 = |b2: u8| {
+                    (b1 == 0xf0 && !(0x90..=0xbf).contains(&b2))
+                        || (b1 == 0xf4 && b2 & 0xf0 != 0x80)
+                        || !cont(b2)
+                };
+                match rest {
+                    [b2, b3, b4, ..] => {
+                        let c = (u32::from(b1 & 0x07) << 18)
+                            | (u32::from(b2 & 0x3f) << 12)
+                            | (u32::from(b3 & 0x3f) << 6)
+                            | u32::from(b4 & 0x3f);
+                        if cont(*b2) && cont(*b3) && cont(*b4) && (0x10000..=0x10ffff).contains(&c)
+                        {
+                            out.push(char::from_u32(c).unwrap_or(REPL));
+                            i += 3;
+                        } else {
+                            out.push(REPL);
+                            // How many more bytes the replacement stands for.
+                            i += if b1 > 0xf4 || bad2(*b2) {
+                                0
+                            } else if !cont(*b3) {
+                                1
+                            } else {
+                                2
+                            };
+                        }
+                    }
+                    _ => {
+                        if b1 > 0xf4 || rest.first().is_some_and(|&b2| bad2(b2)) {
+                            out.push(REPL);
+                        } else if rest.get(1).is_some_and(|&b3| !cont(b3)) {
+                            out.push(REPL);
+                            i += 1;
+                        } else {
+                            out.push(REPL);
+                            break;
+                        }
+                    }
+                }
+            }
+            _ => out.push(REPL),
+        }
+    }
+    out
 }
 
 impl Deref for ByteString {
@@ -240,6 +350,39 @@ impl fmt::Display for VersionRange {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn invalid_utf8_is_replaced_as_java_replaces_it() {
+        let lossy = |b: &[u8]| ByteString::from_utf8_lossy(Bytes::copy_from_slice(b));
+        let r = '\u{fffd}';
+        // Valid input is kept without copying.
+        let valid = Bytes::from_static("caf\u{e9}".as_bytes());
+        assert_eq!(
+            ByteString::from_utf8_lossy(valid.clone())
+                .as_bytes()
+                .as_ptr(),
+            valid.as_ptr()
+        );
+        for (input, want) in [
+            (&b"caf\xe9"[..], format!("caf{r}")),
+            // A surrogate's three bytes are one replacement in Java (three
+            // in Rust's from_utf8_lossy).
+            (b"\xed\xa0\x80x", format!("{r}x")),
+            // A lead byte and one continuation byte, then an invalid byte.
+            (b"\xed\xa9s", format!("{r}s")),
+            (b"\xe2\x82A", format!("{r}A")),
+            (b"\xe0\x80\x80", format!("{r}{r}{r}")),
+            // Cut at the end: one replacement for the rest.
+            (b"a\xe2\x82", format!("a{r}")),
+            (b"a\xf0\x9f\x98", format!("a{r}")),
+            (b"\xf0\x9f\x98x", format!("{r}x")),
+            (b"\xf5\x80\x80\x80", format!("{r}{r}{r}{r}")),
+            (b"\xc0\xaf", format!("{r}{r}")),
+            (b"\xff\xfe", format!("{r}{r}")),
+        ] {
+            assert_eq!(lossy(input).as_str(), want, "{input:02x?}");
+        }
+    }
     use super::*;
 
     #[test]

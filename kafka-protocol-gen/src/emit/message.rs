@@ -828,11 +828,9 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
             // unknown field may not use any tag the struct defines in any version.
             free.push(quote!(crate::codec::check_tag_free(&self.unknown_tagged_fields, #tag)?;));
             let read = read_field(msg, f, &tset, &format_ident!("r"), true);
-            let set = quote! {{
-                let r = &mut sub;
-                #local = #read;
-                crate::codec::at(crate::codec::tag_done(r), #name)?;
-            }};
+            // Read in place, whatever size the tag declares (Kafka's reader
+            // does the same).
+            let set = quote! {{ #local = #read; }};
             match &tc {
                 Cond::Always => arms.push(quote!(#tag => #set)),
                 Cond::Never => {}
@@ -845,14 +843,11 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
             }
         }
         let push_unknown =
-            quote!(unknown_tagged_fields.push(crate::RawTaggedField { tag, data: sub }));
-        let (dispatch, sub_mut) = if arms.is_empty() {
-            (quote!(#push_unknown;), quote!())
+            quote!(unknown_tagged_fields.push(crate::codec::read_unknown_tag(r, tag, size)?));
+        let dispatch = if arms.is_empty() {
+            quote!(#push_unknown;)
         } else {
-            (
-                quote!(match tag { #(#arms)* _ => #push_unknown, }),
-                quote!(mut),
-            )
+            quote!(match tag { #(#arms)* _ => #push_unknown, })
         };
         writes.push(flex.guard(quote! {
             crate::codec::check_unknown_order(&self.unknown_tagged_fields)?;
@@ -883,9 +878,8 @@ fn emit_struct(msg: &Message, idx: usize, out: &mut TokenStream) {
         reads.push(quote!(let #unknown_mut unknown_tagged_fields = ::std::vec::Vec::new();));
         reads.push(flex.guard(quote! {
             let count = crate::codec::read_tag_count(r)?;
-            let mut prev = ::core::option::Option::None;
             for _ in 0..count {
-                let (tag, #sub_mut sub) = crate::codec::read_tag(r, &mut prev)?;
+                let (tag, size) = crate::codec::read_tag(r)?;
                 #dispatch
             }
         }));

@@ -255,14 +255,23 @@ fn known_tag_in_a_version_that_does_not_define_it() {
 }
 
 #[test]
-fn tagged_field_size_is_enforced() {
-    // ApiVersionsResponse v3 with ZkMigrationReady (bool, tag 3) claiming 2 bytes.
-    let body = hex("00 00 01 00 00 00 00 01 03 02 01 01");
-    let err = ApiVersionsResponse::decode_exact(body, 3).unwrap_err();
-    assert_eq!(err.kind(), DecodeErrorKind::TagSizeMismatch { unread: 1 });
-    assert_eq!(err.path_string(), "ZkMigrationReady");
-    // Claiming more than is left.
-    let body = hex("00 00 01 00 00 00 00 01 03 09 01");
+fn a_known_tag_is_read_in_place_whatever_its_size() {
+    // ApiVersionsResponse v3 with ZkMigrationReady (bool, tag 3) declaring
+    // size 0: Kafka's reader ignores a known tag's size and reads the value
+    // in place (here a 3, which is true).
+    let body = hex("03 03 01 03 03 03 00 01 03 00 03");
+    let r = ApiVersionsResponse::decode_exact(body.clone(), 3).unwrap();
+    assert!(r.zk_migration_ready);
+    assert_eq!(r.error_code, 0x0303);
+    // Written back canonically (size 1, value 1): refused when strict.
+    assert_eq!(
+        ApiVersionsResponse::decode_strict(body, 3)
+            .unwrap_err()
+            .kind(),
+        DecodeErrorKind::NotCanonical { offset: 9 }
+    );
+    // An unknown tag claiming more than is left.
+    let body = hex("00 00 01 00 00 00 00 01 07 09 01");
     assert!(matches!(
         ApiVersionsResponse::decode_exact(body, 3)
             .unwrap_err()
@@ -272,16 +281,29 @@ fn tagged_field_size_is_enforced() {
 }
 
 #[test]
-fn repeated_or_descending_tags_are_rejected() {
-    let body = hex("00 00 01 00 00 00 00 02 03 01 01 03 01 01");
-    assert_eq!(
-        ApiVersionsResponse::decode_exact(body, 3)
+fn repeated_or_descending_tags_are_read_as_kafka_reads_them() {
+    // A known tag twice: the last one wins.
+    let body = hex("00 00 01 00 00 00 00 02 03 01 00 03 01 01");
+    let r = ApiVersionsResponse::decode_exact(body.clone(), 3).unwrap();
+    assert!(r.zk_migration_ready);
+    assert!(matches!(
+        ApiVersionsResponse::decode_strict(body, 3)
             .unwrap_err()
             .kind(),
-        DecodeErrorKind::TagOrder {
-            previous: 3,
-            tag: 3
-        }
+        DecodeErrorKind::NotCanonical { .. }
+    ));
+    // MetadataRequest v12 with unknown tag 5 twice (Kafka's reader keeps
+    // both; its writer, like ours, refuses to write them back).
+    let body = hex("01 01 00 02 05 00 05 00");
+    let r = MetadataRequest::decode_exact(body.clone(), 12).unwrap();
+    assert_eq!(r.unknown_tagged_fields.len(), 2);
+    assert_eq!(
+        r.to_bytes(12).unwrap_err().kind(),
+        EncodeErrorKind::UnknownTagOrder(5)
+    );
+    assert_eq!(
+        MetadataRequest::decode_strict(body, 12).unwrap_err().kind(),
+        DecodeErrorKind::NotCanonical { offset: 0 }
     );
 }
 
