@@ -281,6 +281,16 @@ impl Merger<'_> {
         for (cf, of) in order {
             fields.push(self.merge_field(cf, of, path)?);
         }
+        // `ignorable` only matters in the versions that lack the field, and a
+        // release that drops those versions may drop the flag with them (4.0
+        // dropped RequestHeader v0 and ClientId's `"ignorable": true`): a
+        // field ignorable in history stays ignorable. The Java oracle checks
+        // the result against both releases.
+        for f in &mut fields {
+            if os.is_some_and(|s| s.fields.iter().any(|h| h.name == f.name && h.ignorable)) {
+                f.ignorable = true;
+            }
+        }
         let name = cs.or(os).map(|s| s.name.clone()).unwrap_or_default();
         let versions = cs.map(|s| s.versions.clone()).unwrap_or_default().union(
             &os.map(|s| s.versions.intersect(self.hist_only))

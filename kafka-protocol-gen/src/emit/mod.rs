@@ -165,9 +165,19 @@ pub fn render(
         format_file("api_keys.rs", &header, api_table(set))?,
     ));
     let tested: Vec<&str> = set.messages.iter().map(|m| m.name.as_str()).collect();
+    let types: Vec<Ident> = set
+        .messages
+        .iter()
+        .map(|m| Ident::new(&m.name, Span::call_site()))
+        .collect();
     tests.extend(quote! {
         /// Every message the tests above cover (checked against the API table).
         pub(crate) const TESTED: &[&str] = &[#(#tested),*];
+        /// Every message, for the checks against Kafka's Java code.
+        #[cfg(feature = "serde")]
+        pub(crate) const ORACLE: &[crate::tests::java_oracle::Entry] = &[
+            #(crate::tests::java_oracle::Entry::of::<#base::#types>()),*
+        ];
     });
     files.push((
         "any.rs".into(),

@@ -9,6 +9,8 @@
 mod headers;
 mod hostile;
 mod java_message_test;
+#[cfg(feature = "serde")]
+pub(crate) mod java_oracle;
 mod java_test_schemas;
 
 use crate::Message;
