@@ -57,7 +57,8 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-fn target_dir() -> PathBuf {
+/// Cargo's target directory, where the oracle is built and reports go.
+pub(crate) fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target"))
@@ -134,6 +135,18 @@ fn build(release: &str) -> Result<String, String> {
     })();
     built.push((release.to_string(), result.clone()));
     result
+}
+
+/// Prints a test's report and keeps it in `target/interop-java/NAME.txt`,
+/// where `.ci/run` shows it (cargo hides what passing tests print).
+pub(crate) fn report(name: &str, text: &str) {
+    println!("{text}");
+    let dir = target_dir().join("interop-java");
+    let written = std::fs::create_dir_all(&dir)
+        .and_then(|()| std::fs::write(dir.join(format!("{name}.txt")), text));
+    if let Err(e) = written {
+        eprintln!("{}: {e}", dir.display());
+    }
 }
 
 impl Jvm {

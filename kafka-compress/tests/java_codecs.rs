@@ -245,5 +245,5 @@ fn codecs_both_ways_against_kafkas_java_codecs() {
             b.1
         );
     }
-    println!("{out}");
+    jvm::report("codecs-matrix", &out);
 }

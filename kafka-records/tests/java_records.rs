@@ -1194,5 +1194,5 @@ fn records_both_ways_against_java() {
     java_reads_ours(&mut legacy_jvm, &v2, &mut matrix);
     ours_reads_java(&mut legacy_jvm, &v2, &mut matrix);
 
-    println!("{}", matrix.render());
+    jvm::report("records-matrix", &matrix.render());
 }

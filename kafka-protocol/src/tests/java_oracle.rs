@@ -712,10 +712,9 @@ fn print_and_check(rows: &[(&str, &ReleaseReport)], settings: &Settings) {
         }
         failures.extend(r.mismatches.iter().filter(|m| !m.is_empty()).cloned());
     }
-    println!("{out}");
+    jvm::report("messages-coverage", &out);
     // Every mismatch (the first three of each pair) goes to a file too.
-    let report = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../target/java-oracle-mismatches.txt");
+    let report = jvm::target_dir().join("interop-java/messages-mismatches.txt");
     let _ = std::fs::write(&report, failures.join("\n\n"));
     assert!(
         failures.is_empty(),
