@@ -304,6 +304,13 @@ pub enum EncodeErrorKind {
     UnknownTagOrder(u32),
     /// An unknown tagged field uses a tag this version defines.
     UnknownTagCollision(u32),
+    /// A frame larger than the codec's maximum frame size.
+    FrameTooLarge {
+        /// The frame's size, size prefix not counted.
+        size: usize,
+        /// The maximum.
+        max: usize,
+    },
     /// A frame's header names a different API than its body.
     ApiKeyMismatch {
         /// The API key in the header.
@@ -383,6 +390,12 @@ impl fmt::Display for EncodeErrorKind {
             }
             StringTooLong(n) => write!(f, "string of {n} bytes is too long to be serialized"),
             TooLong(n) => write!(f, "{n} is too long to be serialized"),
+            FrameTooLarge { size, max } => {
+                write!(
+                    f,
+                    "a frame of {size} bytes is larger than the maximum of {max}"
+                )
+            }
             TaggedFieldsUnsupported(v) => write!(
                 f,
                 "tagged fields were set, but version {v} of this message does not support them"

@@ -72,11 +72,19 @@
 //! # }
 //! ```
 //!
+//! # Async (feature `tokio`)
+//!
+//! With the `tokio` feature, [`framed`] has `tokio_util::codec` decoders and
+//! encoders for request and response frames, so a server, a client or a
+//! proxy is a `Framed` stream; frames of API keys or versions this crate does
+//! not know pass through as raw bytes with their header fields readable.
+//!
 //! Safety on hostile input: decoders never panic, check every length and count
-//! against the bytes left before allocating, enforce tagged-field sizes and
-//! reject over-long varints, negative lengths other than null and invalid
-//! UTF-8. Errors are typed ([`DecodeError`], [`EncodeError`]) and name the
-//! message and field where they happened.
+//! against the bytes left before allocating, and reject over-long varints.
+//! They accept what Kafka's Java reader accepts (see [`Message::decode_strict`]
+//! for what that admits and how to refuse it). Errors are typed
+//! ([`DecodeError`], [`EncodeError`]) and name the message and field where
+//! they happened.
 #![cfg_attr(
     not(test),
     deny(
@@ -93,6 +101,8 @@ mod codec;
 mod error;
 mod error_code;
 pub mod frame;
+#[cfg(feature = "tokio")]
+pub mod framed;
 mod message;
 pub mod negotiate;
 #[cfg(feature = "serde")]
