@@ -10,6 +10,7 @@ use kafka_protocol::frame::{
     FrameCodec, InFlight, RequestFrame, ResponseFrame, decode_request_header,
     decode_response_header, peek_correlation_id, peek_request_api,
 };
+use kafka_protocol::framed::RawRequest;
 use kafka_protocol::negotiate::decode_api_versions_response;
 use kafka_protocol::{ApiKey, AtVersion, DecodeError, RawTaggedField};
 use kafka_records::ReadOptions;
@@ -76,41 +77,41 @@ fn untag(value: Value) -> Value {
 /// Where a frame came from.
 #[derive(Debug, Clone, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Origin {
+pub(crate) struct Origin {
     /// Connection number (1-based, in order of first packet).
     #[serde(skip_serializing_if = "Option::is_none")]
-    connection: Option<usize>,
+    pub(crate) connection: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    client: Option<String>,
+    pub(crate) client: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    server: Option<String>,
+    pub(crate) server: Option<String>,
     /// Number of the packet that completed the frame (as Wireshark counts).
     #[serde(skip_serializing_if = "Option::is_none")]
-    packet: Option<u64>,
-    /// When that packet was captured (RFC 3339, UTC, at the capture's
-    /// resolution).
+    pub(crate) packet: Option<u64>,
+    /// When that packet was captured, or when a proxy read the frame (RFC
+    /// 3339, UTC, at the capture's resolution).
     #[serde(skip_serializing_if = "Option::is_none")]
-    time: Option<String>,
+    pub(crate) time: Option<String>,
     /// Byte offset of the frame's size prefix in a file of frames.
     #[serde(skip_serializing_if = "Option::is_none")]
-    offset: Option<usize>,
+    pub(crate) offset: Option<usize>,
 }
 
 /// One line of output: a frame, or a problem.
 #[derive(Debug, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Event {
+pub(crate) struct Event {
     #[serde(flatten)]
-    origin: Origin,
-    direction: &'static str,
+    pub(crate) origin: Origin,
+    pub(crate) direction: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
-    api: Option<&'static str>,
+    pub(crate) api: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     api_key: Option<i16>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    api_version: Option<i16>,
+    pub(crate) api_version: Option<i16>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    correlation_id: Option<i32>,
+    pub(crate) correlation_id: Option<i32>,
     #[serde(skip_serializing_if = "Option::is_none")]
     client_id: Option<String>,
     /// Frame size without the size prefix.
@@ -131,10 +132,18 @@ struct Event {
     trailing_bytes: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    /// The proxy's `--verify`: `"identical"` when the decoded frame encodes
+    /// back to the bytes on the wire, else where and how it differs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) reencoded: Option<String>,
+    /// Broker addresses the proxy rewrote in this response, as
+    /// `"broker -> proxy"`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) rewritten: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     body: Option<Value>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
 /// Writes what it finds to `out`, counting problems.
@@ -255,28 +264,13 @@ impl<W: Write> Dumper<W> {
         self.out
     }
 
-    fn emit(&mut self, mut event: Event) -> io::Result<()> {
-        if self.options.expand_records
-            && let Some(body) = &mut event.body
-        {
-            records::expand_in(body, &self.options.read_options);
-        }
+    fn emit(&mut self, event: Event) -> io::Result<()> {
         if event.error.is_some() {
             self.problems += 1;
         } else {
             self.frames += 1;
         }
-        match self.options.format {
-            Format::Json => {
-                serde_json::to_writer(&mut self.out, &event)?;
-                writeln!(self.out)
-            }
-            Format::JsonPretty => {
-                serde_json::to_writer_pretty(&mut self.out, &event)?;
-                writeln!(self.out)
-            }
-            Format::Text => writeln!(self.out, "{}", text_line(&event)),
-        }
+        render(event, &self.options, &mut self.out)
     }
 
     /// Dumps the Kafka traffic of a pcap or pcapng file. A capture error
@@ -466,6 +460,27 @@ impl<W: Write> Dumper<W> {
     }
 }
 
+/// Writes `event` to `out` in the options' format, `records` fields expanded
+/// if they ask for it.
+pub(crate) fn render(mut event: Event, options: &Options, out: &mut impl Write) -> io::Result<()> {
+    if options.expand_records
+        && let Some(body) = &mut event.body
+    {
+        records::expand_in(body, &options.read_options);
+    }
+    match options.format {
+        Format::Json => {
+            serde_json::to_writer(&mut *out, &event)?;
+            writeln!(out)
+        }
+        Format::JsonPretty => {
+            serde_json::to_writer_pretty(&mut *out, &event)?;
+            writeln!(out)
+        }
+        Format::Text => writeln!(out, "{}", text_line(&event)),
+    }
+}
+
 /// Decodes every whole frame in one direction of `c`.
 fn drain(c: &mut Connection, to_server: bool, origin: &Origin, events: &mut Vec<Event>) {
     let codec = FrameCodec::new();
@@ -544,7 +559,7 @@ fn set_body(event: &mut Event, body: Result<Value, String>) {
 
 /// The event for a request frame, and the (correlation id, API, version) of
 /// the response it expects, if any.
-fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, i16)>) {
+pub(crate) fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, i16)>) {
     let size = frame.len();
     match decode_request(frame.clone()) {
         Ok((f, trailing)) => {
@@ -584,7 +599,7 @@ fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, 
             // Still remember it, so its response can be matched.
             let mut rest = frame.clone();
             let header = decode_request_header(&mut rest).ok();
-            let event = Event {
+            let mut event = Event {
                 origin: origin.clone(),
                 direction: "request",
                 api: api.and_then(ApiKey::name),
@@ -598,13 +613,22 @@ fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, 
                 error: Some(e.to_string()),
                 ..Event::default()
             };
-            let expects = header.map(|h| {
+            let mut expects = header.map(|h| {
                 (
                     h.correlation_id,
                     ApiKey(h.request_api_key),
                     h.request_api_version,
                 )
             });
+            if expects.is_none() {
+                // An API key or version this tool does not know: its header
+                // still starts with the correlation id and client id.
+                if let Ok(raw) = RawRequest::parse(frame) {
+                    event.correlation_id = Some(raw.correlation_id);
+                    event.client_id = raw.client_id.map(String::from);
+                    expects = Some((raw.correlation_id, raw.api_key, raw.api_version));
+                }
+            }
             (event, expects)
         }
     }
@@ -612,7 +636,7 @@ fn request_event(frame: Bytes, origin: &Origin) -> (Event, Option<(i32, ApiKey, 
 
 /// The event for a response frame, matched to its request in `in_flight`
 /// (which it leaves).
-fn response_event(frame: Bytes, in_flight: &mut InFlight, origin: &Origin) -> Event {
+pub(crate) fn response_event(frame: Bytes, in_flight: &mut InFlight, origin: &Origin) -> Event {
     let size = frame.len();
     let id = peek_correlation_id(&frame).ok();
     let asked = id.and_then(|id| in_flight.remove(id));
@@ -716,6 +740,12 @@ fn text_line(e: &Event) -> String {
     }
     if let Some(note) = &e.note {
         line.push_str(&format!(" [{note}]"));
+    }
+    if let Some(rewritten) = &e.rewritten {
+        line.push_str(&format!(" [rewritten: {}]", rewritten.join(", ")));
+    }
+    if let Some(r) = e.reencoded.as_deref().filter(|r| *r != "identical") {
+        line.push_str(&format!(" [re-encoding {r}]"));
     }
     if let Some(err) = &e.error {
         line.push_str(&format!(" error: {err}"));

@@ -8,7 +8,8 @@
 //! - [`hex`]: hex dumps (`xxd`, `xxd -p`, `hexdump -C`, plain hex) to bytes;
 //! - [`dump`]: TCP reassembly, framing, responses matched to requests by
 //!   correlation id, JSON and text output;
-//! - [`records`]: `records` fields expanded into batches and records.
+//! - [`records`]: `records` fields expanded into batches and records;
+//! - [`proxy`]: the live proxy (`kafka-dump proxy`).
 #![cfg_attr(
     not(test),
     deny(
@@ -22,4 +23,5 @@
 pub mod capture;
 pub mod dump;
 pub mod hex;
+pub mod proxy;
 pub mod records;

@@ -2,17 +2,21 @@
 //! See `kafka-dump --help`.
 
 use std::io::{self, Read, Write};
+use std::net::ToSocketAddrs;
 use std::process::ExitCode;
 
 use bytes::Bytes;
 use kafka_dump::dump::{Dumper, Format, Options};
 use kafka_dump::hex;
+use kafka_dump::proxy::{Proxy, ProxyOptions};
 use kafka_protocol::ApiKey;
+use kafka_protocol::frame::DEFAULT_MAX_FRAME_SIZE;
 
 const HELP: &str = "\
 kafka-dump: prints every Kafka frame of a capture or a file of frames
 
 Usage: kafka-dump [OPTIONS] FILE        (FILE `-` is standard input)
+       kafka-dump proxy --listen ADDR --upstream HOST:PORT [OPTIONS]
 
 Input:
   (no flag)                 a pcap or pcapng capture (tcpdump, tshark, dumpcap,
@@ -58,6 +62,26 @@ Records (Produce, Fetch, ShareFetch): each `records` field becomes
 are printable UTF-8, else {\"base64\": \"...\"}. A batch that cannot be
 decompressed carries an \"error\"; a blob ending in a cut batch has
 \"partialBatch\". These do not change the exit status.
+
+Proxy (`kafka-dump proxy`): a live Kafka proxy. Clients connect to --listen;
+each connection is forwarded to --upstream, and every frame is printed as it
+passes, in the output format above (with client, server and time). Frames go
+through as they came; broker addresses in Metadata, FindCoordinator,
+DescribeCluster and the node endpoints of Produce, Fetch, ShareFetch and
+ShareAcknowledge responses are rewritten to listeners of the proxy (one per
+broker), so clients stay on it. Plaintext only (no TLS).
+  --listen ADDR             where clients connect (such as 127.0.0.1:19092)
+  --upstream HOST:PORT      the broker to forward to
+  --advertise HOST          the host written into rewritten responses
+                            (default: the --listen IP, 127.0.0.1 for 0.0.0.0)
+  --verify                  re-encode every decoded frame; a frame whose bytes
+                            differ from the wire's gets \"reencoded\" saying
+                            where, and a line on standard error
+  --max-frame-size BYTES    the largest frame either side may send
+                            (default 104857600, Kafka's socket.request.max.bytes)
+  --json, --pretty, --text, --no-records   as above
+It runs until interrupted (Ctrl-C or SIGTERM), then prints a summary line on
+standard error and exits 0, or 1 when --verify found a frame that differs.
 
 Exit status: 0 when every frame decoded; 1 when something was reported as
 undecodable, incomplete or malformed (the rest is still printed); 2 for a
@@ -150,8 +174,144 @@ fn read_input(path: &str) -> io::Result<Vec<u8>> {
     }
 }
 
+/// `kafka-dump proxy ...`'s arguments.
+fn parse_proxy_args(args: &[String]) -> Result<Option<ProxyOptions>, String> {
+    let mut listen = None;
+    let mut upstream = None;
+    let mut advertise = None;
+    let mut verify = false;
+    let mut max_frame_size = DEFAULT_MAX_FRAME_SIZE;
+    let mut options = Options::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = || it.next().ok_or(format!("{a} needs a value"));
+        match a.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--listen" => {
+                let v = value()?;
+                let addr = v
+                    .to_socket_addrs()
+                    .map_err(|e| format!("--listen {v}: {e}"))?
+                    .next()
+                    .ok_or(format!("--listen {v}: no address"))?;
+                listen = Some(addr);
+            }
+            "--upstream" => upstream = Some(value()?.clone()),
+            "--advertise" => advertise = Some(value()?.clone()),
+            "--verify" => verify = true,
+            "--max-frame-size" => {
+                let v = value()?;
+                max_frame_size = v
+                    .parse()
+                    .map_err(|_| format!("--max-frame-size {v}: not a number of bytes"))?;
+            }
+            "--json" => options.format = Format::Json,
+            "--pretty" => options.format = Format::JsonPretty,
+            "--text" => options.format = Format::Text,
+            "--no-records" => options.expand_records = false,
+            other => return Err(format!("proxy: unknown argument {other}")),
+        }
+    }
+    let listen = listen.ok_or("proxy needs --listen ADDR")?;
+    let upstream = upstream.ok_or("proxy needs --upstream HOST:PORT")?;
+    let mut proxy = ProxyOptions::new(listen, upstream);
+    proxy.advertise = advertise;
+    proxy.verify = verify;
+    proxy.max_frame_size = max_frame_size;
+    proxy.dump = options;
+    Ok(Some(proxy))
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn interrupted() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn proxy_main(args: &[String]) -> ExitCode {
+    let options = match parse_proxy_args(args) {
+        Ok(Some(o)) => o,
+        Ok(None) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("kafka-dump: {e}\n(kafka-dump --help for usage)");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("kafka-dump: cannot start the async runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let verify = options.verify;
+    let (listen, upstream) = (options.listen, options.upstream.clone());
+    let result = runtime.block_on(async move {
+        let proxy = Proxy::bind(options, io::stdout()).await?;
+        let addr = proxy.local_addr()?;
+        eprintln!("kafka-dump proxy: listening on {addr}, forwarding to {upstream}");
+        proxy.run(interrupted()).await
+    });
+    // Connections still open end with the runtime.
+    runtime.shutdown_background();
+    match result {
+        Ok(stats) => {
+            eprintln!(
+                "kafka-dump proxy: {} connections, {} frames decoded, {} not decoded, {} responses rewritten{}",
+                stats.connections,
+                stats.frames,
+                stats.undecoded,
+                stats.rewritten,
+                if verify {
+                    format!(
+                        ", {} re-encoded byte for byte, {} differ",
+                        stats.verified, stats.mismatches
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            if stats.mismatches > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Err(e) => {
+            eprintln!("kafka-dump proxy: {listen}: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().is_some_and(|a| a == "proxy") {
+        return proxy_main(args.get(1..).unwrap_or_default());
+    }
     let args = match parse_args(&args) {
         Ok(Some(a)) => a,
         Ok(None) => {
