@@ -299,3 +299,42 @@ fn frames_above_the_maximum_close_the_connection() {
     let codec = FrameCodec::with_max_frame_size(1024);
     assert!(codec.peek_size(&2000i32.to_be_bytes()).is_err());
 }
+
+#[test]
+fn verify_reports_a_frame_that_does_not_re_encode_byte_for_byte() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let broker = listener.local_addr().unwrap();
+    scripted_broker(listener, broker);
+    let proxy = ProxyProcess::start(broker, &[]);
+    let mut c = TcpStream::connect(proxy.addr).unwrap();
+    // ApiVersions v3 whose ClientSoftwareName length is the two-byte varint
+    // 0x82 0x00 (2, "a" + 1): Kafka's reader accepts it, the canonical
+    // encoding is the one byte 0x02.
+    let frame: &[u8] = &[
+        0, 18, 0, 3, 0, 0, 0, 9, 0, 1, b'c', 0, // header v2
+        0x82, 0x00, b'a', 0x02, b'1', 0, // body
+    ];
+    let mut wire = u32::try_from(frame.len()).unwrap().to_be_bytes().to_vec();
+    wire.extend_from_slice(frame);
+    c.write_all(&wire).unwrap();
+    let (h, r) =
+        frame::decode_response::<ApiVersionsResponse>(read_frame(&mut c).unwrap(), 3).unwrap();
+    assert_eq!((h.correlation_id, r.error_code), (9, 0));
+    let request = proxy.line();
+    assert_eq!(request["api"], "ApiVersions");
+    assert_eq!(request["body"]["clientSoftwareName"], "a");
+    let how = request["reencoded"].as_str().unwrap();
+    assert!(how.starts_with("differs at byte 12"), "{how}");
+    assert_eq!(proxy.line()["reencoded"], "identical");
+    drop(c);
+    let (code, stderr) = proxy.stop();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(
+        stderr.contains("request ApiVersions v3 correlation id 9: re-encoding differs at byte 12"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 re-encoded byte for byte, 1 differ"),
+        "{stderr}"
+    );
+}
