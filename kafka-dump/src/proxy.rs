@@ -571,43 +571,25 @@ fn redirect(host: &mut ByteString, port: &mut i32, route: Route<'_>, changes: &m
 
 /// Redirects every broker address in a response body.
 fn redirect_all(body: &mut AnyResponse, route: Route<'_>, changes: &mut Vec<String>) {
-    match body {
-        AnyResponse::Metadata(r) => {
-            for b in &mut r.brokers {
-                redirect(&mut b.host, &mut b.port, route, changes);
+    // Every list of brokers or endpoints has `host` and `port` fields.
+    macro_rules! each {
+        ($list:expr) => {
+            for entry in &mut $list {
+                redirect(&mut entry.host, &mut entry.port, route, changes);
             }
-        }
+        };
+    }
+    match body {
+        AnyResponse::Metadata(r) => each!(r.brokers),
         AnyResponse::FindCoordinator(r) => {
             redirect(&mut r.host, &mut r.port, route, changes);
-            for c in &mut r.coordinators {
-                redirect(&mut c.host, &mut c.port, route, changes);
-            }
+            each!(r.coordinators);
         }
-        AnyResponse::DescribeCluster(r) => {
-            for b in &mut r.brokers {
-                redirect(&mut b.host, &mut b.port, route, changes);
-            }
-        }
-        AnyResponse::Produce(r) => {
-            for n in &mut r.node_endpoints {
-                redirect(&mut n.host, &mut n.port, route, changes);
-            }
-        }
-        AnyResponse::Fetch(r) => {
-            for n in &mut r.node_endpoints {
-                redirect(&mut n.host, &mut n.port, route, changes);
-            }
-        }
-        AnyResponse::ShareFetch(r) => {
-            for n in &mut r.node_endpoints {
-                redirect(&mut n.host, &mut n.port, route, changes);
-            }
-        }
-        AnyResponse::ShareAcknowledge(r) => {
-            for n in &mut r.node_endpoints {
-                redirect(&mut n.host, &mut n.port, route, changes);
-            }
-        }
+        AnyResponse::DescribeCluster(r) => each!(r.brokers),
+        AnyResponse::Produce(r) => each!(r.node_endpoints),
+        AnyResponse::Fetch(r) => each!(r.node_endpoints),
+        AnyResponse::ShareFetch(r) => each!(r.node_endpoints),
+        AnyResponse::ShareAcknowledge(r) => each!(r.node_endpoints),
         _ => {}
     }
 }

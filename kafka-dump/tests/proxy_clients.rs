@@ -12,6 +12,7 @@
 mod support;
 
 use std::collections::BTreeMap;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 use kafka_interop::broker::{self, Broker, CURRENT, Conn};
@@ -19,6 +20,15 @@ use kafka_interop::clients::{self, GroupProtocol, Outcome};
 use kafka_protocol::messages::{ApiVersionsRequest, MetadataRequest};
 use serde_json::Value;
 use support::ProxyProcess;
+
+/// One test at a time: the measurements must not share the two cores with
+/// the other tests' clients, and a client's frames are told apart by when
+/// they were printed.
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner)
+}
 
 fn shared_broker() -> &'static Broker {
     Broker::shared(CURRENT).unwrap_or_else(|e| panic!("cannot start Apache Kafka {CURRENT}: {e}"))
@@ -72,6 +82,7 @@ fn tally(lines: &[Value]) -> Seen {
 
 #[test]
 fn real_clients_through_the_proxy_with_verify() {
+    let _alone = one_at_a_time();
     let broker = shared_broker();
     let proxy = ProxyProcess::start(broker.bootstrap(), &[]);
     let at = proxy.addr;
@@ -175,6 +186,7 @@ fn real_clients_through_the_proxy_with_verify() {
 
 #[test]
 fn the_proxy_survives_a_broker_restart() {
+    let _alone = one_at_a_time();
     let mut broker = Broker::start(CURRENT)
         .unwrap_or_else(|e| panic!("cannot start Apache Kafka {CURRENT}: {e}"));
     let proxy = ProxyProcess::start(broker.bootstrap(), &[]);
@@ -221,6 +233,7 @@ fn the_proxy_survives_a_broker_restart() {
 /// all it can), in one run on the same machine.
 #[test]
 fn what_the_proxy_costs() {
+    let _alone = one_at_a_time();
     let broker = shared_broker();
     const RECORDS: u64 = 200_000;
     const SIZE: usize = 512;
@@ -239,6 +252,8 @@ fn what_the_proxy_costs() {
             .unwrap_or_else(|e| panic!("ConsumerPerformance (through the proxy, {format}): {e}"));
         let (cpu, hwm) = support::cost(proxy.child.id()).expect("/proc of the proxy");
         let printed = std::fs::metadata(&out).map(|m| m.len()).unwrap_or(0);
+        // Hundreds of MiB of JSON: only its size is kept.
+        let _ = std::fs::remove_file(&out);
         let (code, stderr) = proxy.stop();
         assert_eq!(code, Some(0), "{stderr}");
         assert!(printed > 0, "the proxy printed nothing");

@@ -51,7 +51,10 @@ impl ProxyProcess {
             Some(f) => Stdio::from(f),
             None => Stdio::piped(),
         };
-        let mut child = Command::new(env!("CARGO_BIN_EXE_kafka-dump"))
+        // KAFKA_DUMP_BIN: another build of it (a release build, to measure).
+        let bin = std::env::var("KAFKA_DUMP_BIN")
+            .unwrap_or_else(|_| env!("CARGO_BIN_EXE_kafka-dump").to_string());
+        let mut child = Command::new(bin)
             .args(["proxy", "--listen", &format!("127.0.0.1:{port}")])
             .args(["--upstream", &upstream.to_string(), "--verify"])
             .args(extra)
