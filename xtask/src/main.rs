@@ -14,9 +14,12 @@
 //! - `cargo xtask expand [API]` writes the generated code into a folder.
 //! - `cargo xtask package` runs `cargo package` on every publishable crate
 //!   together (each `.crate` is built on its own) and checks what each holds.
+//! - `cargo xtask test` checks (and installs, when it may) the programs the
+//!   tests talk to, then runs the whole test suite.
 
 mod package;
 mod source;
+mod test;
 
 use kafka_protocol_gen::import::{self, ImportError, Options};
 use std::path::{Path, PathBuf};
@@ -45,6 +48,8 @@ usage:
   cargo xtask package [--allow-dirty] [--no-verify]
                                              cargo package every publishable crate
                                              together; check their files and sizes
+  cargo xtask test [-- ARGS]                 check (and install, when it may) the programs
+                                             the tests talk to, then cargo test --workspace
 common: --schemas DIR (default: the workspace's schemas/)";
 
 fn usage() -> ExitCode {
@@ -407,6 +412,7 @@ fn main() -> ExitCode {
         Some("regen") => regen(&args[1..]),
         Some("expand") => expand(&args[1..]),
         Some("package") => package::run(&workspace_root(), &args[1..]),
+        Some("test") => test::run(&workspace_root(), &args[1..]),
         _ => usage(),
     }
 }
