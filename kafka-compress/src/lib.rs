@@ -228,6 +228,8 @@
 //! the only Rust candidate decodes 4-5 times slower and cannot compress, so
 //! libzstd it is. For snappy `snap` is the only maintained Rust
 //! implementation; Google's C++ snappy would need a system library.
+// docs.rs (`--cfg docsrs`): each feature-gated item says which feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod error;
 #[cfg(feature = "gzip")]

@@ -85,6 +85,8 @@
 //! for what that admits and how to refuse it). Errors are typed
 //! ([`DecodeError`], [`EncodeError`]) and name the message and field where
 //! they happened.
+// docs.rs (`--cfg docsrs`): each feature-gated item says which feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(
     not(test),
     deny(

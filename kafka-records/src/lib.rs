@@ -58,6 +58,8 @@
 //!   differs from the wrapper's are errors, as in Kafka.
 //! - Features: `control-values` (default) decodes control record values
 //!   with `kafka-protocol`'s generated types (`ControlValue` in [`control`]).
+// docs.rs (`--cfg docsrs`): each feature-gated item says which feature.
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(
     not(test),
     deny(

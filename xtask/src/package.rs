@@ -26,7 +26,12 @@ const FILES: &[&str] = &[
     ".cargo_vcs_info.json",
     "README.md",
     "build.rs",
+    "LICENSE-MIT",
+    "LICENSE-APACHE",
 ];
+
+/// The licence files every package ships (`license = "MIT OR Apache-2.0"`).
+const LICENCES: &[&str] = &["LICENSE-MIT", "LICENSE-APACHE"];
 
 /// Folders a package may hold.
 const DIRS: &[&str] = &["src/", "examples/", "schemas/"];
@@ -93,7 +98,8 @@ fn value<'a>(line: &'a str, key: &str) -> Option<&'a str> {
 }
 
 /// What is wrong with one package's file list (`cargo package --list`):
-/// files outside [`FILES`] and [`DIRS`], and for a package with a `schemas/`
+/// files outside [`FILES`] and [`DIRS`], a missing licence file, and for a
+/// package with a `schemas/`
 /// folder, any difference from the workspace's `schemas` files.
 pub(crate) fn check_listing(
     name: &str,
@@ -112,6 +118,13 @@ pub(crate) fn check_listing(
                 "{name}: {f} is packaged (only {} and {} belong in a package; see `include` in its Cargo.toml)",
                 FILES[4..].join(", "),
                 DIRS.join(", ")
+            ));
+        }
+    }
+    for licence in LICENCES {
+        if !listed.iter().any(|f| f == licence) {
+            problems.push(format!(
+                "{name}: {licence} is not packaged (a symlink to ../{licence}, listed in `include`)"
             ));
         }
     }
@@ -308,6 +321,8 @@ mod tests {
             "examples/dump.rs",
             "schemas/manifest.json",
             "schemas/current/A.json",
+            "LICENSE-MIT",
+            "LICENSE-APACHE",
         ]);
         assert_eq!(
             check_listing("p", &listed, Some(&schemas)),
@@ -318,18 +333,23 @@ mod tests {
     #[test]
     fn tests_data_and_a_broken_symlink_are_reported() {
         let schemas: BTreeSet<String> = ["manifest.json"].iter().map(|s| s.to_string()).collect();
-        let problems = check_listing(
-            "p",
-            &list(&["src/lib.rs", "tests/data/x.pcap", "schemas"]),
-            Some(&schemas),
-        );
+        let licences = ["LICENSE-MIT", "LICENSE-APACHE"];
+        let mut listed = list(&["src/lib.rs", "tests/data/x.pcap", "schemas"]);
+        listed.extend(list(&licences));
+        let problems = check_listing("p", &listed, Some(&schemas));
         assert_eq!(problems.len(), 3, "{problems:?}");
         assert!(problems[0].contains("tests/data/x.pcap"));
         assert!(problems[1].contains("schemas"));
         assert!(
             problems[2].contains("1 of the 1 schema files are missing (schemas/manifest.json)")
         );
-        let problems = check_listing("q", &list(&["schemas/manifest.json"]), None);
+        let mut listed = list(&["schemas/manifest.json"]);
+        listed.extend(list(&licences));
+        let problems = check_listing("q", &listed, None);
         assert_eq!(problems.len(), 1, "{problems:?}");
+        // A package without its licence files.
+        let problems = check_listing("r", &list(&["src/lib.rs", "LICENSE-MIT"]), None);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("LICENSE-APACHE is not packaged"));
     }
 }
