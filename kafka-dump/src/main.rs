@@ -83,6 +83,15 @@ broker), so clients stay on it. Plaintext only (no TLS).
 It runs until interrupted (Ctrl-C or SIGTERM), then prints a summary line on
 standard error and exits 0, or 1 when --verify found a frame that differs.
 
+Examples:
+  kafka-dump capture.pcapng                          every frame, JSON Lines
+  kafka-dump --text --port 9092 capture.pcap         one line a frame, port 9092 only
+  kafka-dump --requests frames.bin                   a file of request frames
+  kafka-dump --responses Fetch:11 responses.bin      responses to Fetch v11
+  xxd -p frame.bin | kafka-dump --hex --requests -   a hex dump on standard input
+  kafka-dump proxy --listen 127.0.0.1:19092 --upstream 127.0.0.1:9092 --verify
+                                                     clients use 127.0.0.1:19092
+
 Exit status: 0 when every frame decoded; 1 when something was reported as
 undecodable, incomplete or malformed (the rest is still printed); 2 for a
 usage or I/O error.
