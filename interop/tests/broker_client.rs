@@ -37,6 +37,9 @@ const CODECS: [Compression; 5] = [
 /// Kafka's error codes used below.
 mod err {
     pub(crate) const NONE: i16 = 0;
+    pub(crate) const UNKNOWN_TOPIC_OR_PARTITION: i16 = 3;
+    pub(crate) const LEADER_NOT_AVAILABLE: i16 = 5;
+    pub(crate) const NOT_LEADER_OR_FOLLOWER: i16 = 6;
     pub(crate) const COORDINATOR_LOAD_IN_PROGRESS: i16 = 14;
     pub(crate) const COORDINATOR_NOT_AVAILABLE: i16 = 15;
     pub(crate) const NOT_COORDINATOR: i16 = 16;
@@ -47,6 +50,7 @@ mod err {
     pub(crate) const UNSUPPORTED_COMPRESSION_TYPE: i16 = 76;
     pub(crate) const MEMBER_ID_REQUIRED: i16 = 79;
     pub(crate) const UNSTABLE_OFFSET_COMMIT: i16 = 88;
+    pub(crate) const UNKNOWN_TOPIC_ID: i16 = 100;
 }
 
 fn broker(release: &str) -> &'static Broker {
@@ -392,9 +396,26 @@ fn produce(
     records: Bytes,
     transactional_id: Option<&str>,
 ) -> m::produce_response::PartitionProduceResponse {
-    let r = c.call(
+    // A partition Metadata already shows as led may not be open for writes
+    // yet (a broker just started or restarted answers NOT_LEADER_OR_FOLLOWER
+    // for a moment): retried, as Kafka's own producer retries them.
+    let not_ready = |r: &m::ProduceResponse| {
+        r.responses.iter().any(|t| {
+            t.partition_responses.iter().any(|p| {
+                matches!(
+                    p.error_code,
+                    err::UNKNOWN_TOPIC_OR_PARTITION
+                        | err::LEADER_NOT_AVAILABLE
+                        | err::NOT_LEADER_OR_FOLLOWER
+                        | err::UNKNOWN_TOPIC_ID
+                )
+            })
+        })
+    };
+    let r = c.call_until(
         v,
         &produce_request(v, topic, topic_id, 0, records, transactional_id),
+        not_ready,
     );
     assert_eq!(r.responses.len(), 1, "{r:?}");
     let t = &r.responses[0];

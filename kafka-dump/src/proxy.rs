@@ -625,3 +625,191 @@ pub(crate) fn rewrite(
     decoded.encode(&mut out).ok()?;
     Some((out.split_off(SIZE_LEN).freeze(), changes))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use kafka_protocol::Response;
+    use kafka_protocol::frame::encode_response;
+    use kafka_protocol::messages::{
+        DescribeClusterResponse, FetchResponse, FindCoordinatorResponse, MetadataResponse,
+        ProduceResponse, ShareAcknowledgeResponse, ShareFetchResponse, describe_cluster_response,
+        fetch_response, find_coordinator_response, metadata_response, produce_response,
+        share_acknowledge_response, share_fetch_response,
+    };
+
+    /// Broker 1 advertises `kafka-1:9092`; the proxy listens for it on
+    /// `127.0.0.1:19092`. Any other address has no route.
+    fn route(host: &str, port: i32) -> Option<(String, i32)> {
+        (host == "kafka-1" && port == 9092).then(|| ("127.0.0.1".to_owned(), 19092))
+    }
+
+    /// `body` as a response frame without its size prefix.
+    fn wire<R: Response>(version: i16, body: &R) -> Bytes {
+        let mut out = BytesMut::new();
+        encode_response(&mut out, 7, version, body).expect("encodes");
+        out.split_off(SIZE_LEN).freeze()
+    }
+
+    /// Rewrites `body` and returns the decoded result and the changes.
+    fn rewritten<R: Response>(version: i16, body: &R) -> (AnyResponse, Vec<String>) {
+        let (frame, changes) =
+            rewrite(&wire(version, body), R::API_KEY, version, &route).expect("rewritten");
+        let decoded = ResponseFrame::decode(frame, R::API_KEY, version).expect("decodes");
+        assert_eq!(decoded.header.correlation_id, 7);
+        (decoded.body, changes)
+    }
+
+    const CHANGE: &str = "kafka-1:9092 -> 127.0.0.1:19092";
+
+    #[test]
+    fn metadata_find_coordinator_and_describe_cluster_are_redirected() {
+        let body = MetadataResponse::default().with_brokers(vec![
+            metadata_response::MetadataResponseBroker::default()
+                .with_node_id(1)
+                .with_host("kafka-1".into())
+                .with_port(9092),
+            metadata_response::MetadataResponseBroker::default()
+                .with_node_id(2)
+                .with_host("elsewhere".into())
+                .with_port(9092),
+        ]);
+        let (AnyResponse::Metadata(r), changes) = rewritten(12, &body) else {
+            panic!("not Metadata");
+        };
+        assert_eq!(changes, [CHANGE]);
+        assert_eq!(
+            (r.brokers[0].host.as_str(), r.brokers[0].port),
+            ("127.0.0.1", 19092)
+        );
+        assert_eq!(
+            (r.brokers[1].host.as_str(), r.brokers[1].port),
+            ("elsewhere", 9092)
+        );
+
+        // Before v4 FindCoordinator names one coordinator at the top level.
+        let body = FindCoordinatorResponse::default()
+            .with_host("kafka-1".into())
+            .with_port(9092);
+        let (AnyResponse::FindCoordinator(r), _) = rewritten(3, &body) else {
+            panic!("not FindCoordinator");
+        };
+        assert_eq!((r.host.as_str(), r.port), ("127.0.0.1", 19092));
+        let body = FindCoordinatorResponse::default().with_coordinators(vec![
+            find_coordinator_response::Coordinator::default()
+                .with_key("group".into())
+                .with_host("kafka-1".into())
+                .with_port(9092),
+        ]);
+        let (AnyResponse::FindCoordinator(r), changes) = rewritten(6, &body) else {
+            panic!("not FindCoordinator");
+        };
+        assert_eq!(changes, [CHANGE]);
+        assert_eq!(r.coordinators[0].port, 19092);
+
+        let body = DescribeClusterResponse::default().with_brokers(vec![
+            describe_cluster_response::DescribeClusterBroker::default()
+                .with_broker_id(1)
+                .with_host("kafka-1".into())
+                .with_port(9092),
+        ]);
+        let (AnyResponse::DescribeCluster(r), _) = rewritten(2, &body) else {
+            panic!("not DescribeCluster");
+        };
+        assert_eq!(
+            (r.brokers[0].host.as_str(), r.brokers[0].port),
+            ("127.0.0.1", 19092)
+        );
+    }
+
+    #[test]
+    fn node_endpoints_of_produce_fetch_and_share_responses_are_redirected() {
+        macro_rules! endpoint {
+            ($module:ident) => {
+                vec![
+                    $module::NodeEndpoint::default()
+                        .with_node_id(1)
+                        .with_host("kafka-1".into())
+                        .with_port(9092),
+                ]
+            };
+        }
+        let found = |body: AnyResponse| -> (String, i32) {
+            let e = match body {
+                AnyResponse::Produce(r) => {
+                    (r.node_endpoints[0].host.clone(), r.node_endpoints[0].port)
+                }
+                AnyResponse::Fetch(r) => {
+                    (r.node_endpoints[0].host.clone(), r.node_endpoints[0].port)
+                }
+                AnyResponse::ShareFetch(r) => {
+                    (r.node_endpoints[0].host.clone(), r.node_endpoints[0].port)
+                }
+                AnyResponse::ShareAcknowledge(r) => {
+                    (r.node_endpoints[0].host.clone(), r.node_endpoints[0].port)
+                }
+                other => panic!("unexpected {other:?}"),
+            };
+            (e.0.as_str().to_owned(), e.1)
+        };
+        let expected = ("127.0.0.1".to_owned(), 19092);
+        let body = ProduceResponse::default().with_node_endpoints(endpoint!(produce_response));
+        let (r, changes) = rewritten(13, &body);
+        assert_eq!(
+            (found(r), changes),
+            (expected.clone(), vec![CHANGE.to_owned()])
+        );
+        let body = FetchResponse::default().with_node_endpoints(endpoint!(fetch_response));
+        assert_eq!(found(rewritten(18, &body).0), expected);
+        let body =
+            ShareFetchResponse::default().with_node_endpoints(endpoint!(share_fetch_response));
+        assert_eq!(found(rewritten(2, &body).0), expected);
+        let body = ShareAcknowledgeResponse::default()
+            .with_node_endpoints(endpoint!(share_acknowledge_response));
+        assert_eq!(found(rewritten(2, &body).0), expected);
+    }
+
+    #[test]
+    fn nothing_to_redirect_gives_none() {
+        // Produce and Fetch without node endpoints (the broker sends them
+        // only with NOT_LEADER_OR_FOLLOWER).
+        assert_eq!(
+            rewrite(
+                &wire(13, &ProduceResponse::default()),
+                ApiKey::PRODUCE,
+                13,
+                &route
+            ),
+            None
+        );
+        assert_eq!(
+            rewrite(
+                &wire(18, &FetchResponse::default()),
+                ApiKey::FETCH,
+                18,
+                &route
+            ),
+            None
+        );
+        // An address without a route, and one already at the proxy.
+        for (host, port) in [("elsewhere", 9092), ("127.0.0.1", 19092)] {
+            let body = MetadataResponse::default().with_brokers(vec![
+                metadata_response::MetadataResponseBroker::default()
+                    .with_host(host.into())
+                    .with_port(port),
+            ]);
+            assert_eq!(
+                rewrite(&wire(12, &body), ApiKey::METADATA, 12, &route),
+                None
+            );
+        }
+        // An API that carries no address, and bytes that do not decode.
+        let api_versions = wire(3, &kafka_protocol::messages::ApiVersionsResponse::default());
+        assert_eq!(
+            rewrite(&api_versions, ApiKey::API_VERSIONS, 3, &route),
+            None
+        );
+        let truncated = wire(12, &MetadataResponse::default()).slice(..6);
+        assert_eq!(rewrite(&truncated, ApiKey::METADATA, 12, &route), None);
+    }
+}

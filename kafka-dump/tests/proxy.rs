@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
 use kafka_protocol::ApiKey;
-use kafka_protocol::frame::{self, FrameCodec};
+use kafka_protocol::frame;
 use kafka_protocol::messages::metadata_response::MetadataResponseBroker;
 use kafka_protocol::messages::{
     ApiVersionsRequest, ApiVersionsResponse, MetadataRequest, MetadataResponse, RequestHeader,
@@ -295,9 +295,7 @@ fn frames_above_the_maximum_close_the_connection() {
     }
     let stderr = proxy.stderr();
     assert!(stderr.contains("client side"), "{stderr}");
-    assert!(stderr.contains("2000"), "{stderr}");
-    let codec = FrameCodec::with_max_frame_size(1024);
-    assert!(codec.peek_size(&2000i32.to_be_bytes()).is_err());
+    assert!(stderr.contains("invalid frame size 2000"), "{stderr}");
 }
 
 #[test]
