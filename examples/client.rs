@@ -12,13 +12,13 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::messages::{
+use kafkawire::messages::{
     ApiVersionsRequest, CreateTopicsRequest, FetchRequest, MetadataRequest, ProduceRequest,
     RequestHeader, create_topics_request, fetch_request, metadata_request, produce_request,
 };
-use kafka_protocol::negotiate::{Negotiation, decode_api_versions_response};
-use kafka_protocol::{ApiKey, ErrorCode, Request, Uuid, frame};
-use kafka_records::{Batch, BatchStream, Compression, ReadOptions, RecordBatchBuilder};
+use kafkawire::negotiate::{Negotiation, decode_api_versions_response};
+use kafkawire::{ApiKey, ErrorCode, Request, Uuid, frame};
+use kafkawire_records::{Batch, BatchStream, Compression, ReadOptions, RecordBatchBuilder};
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 

@@ -12,10 +12,10 @@
 use std::error::Error;
 
 use futures_util::{SinkExt, StreamExt};
-use kafka_protocol::any::{AnyRequest, AnyResponse};
-use kafka_protocol::frame::{RequestFrame, ResponseFrame};
-use kafka_protocol::framed::{ClientCodec, IncomingRequest, IncomingResponse, ServerCodec};
-use kafka_records::{Batch, BatchStream, ReadOptions};
+use kafkawire::any::{AnyRequest, AnyResponse};
+use kafkawire::frame::{RequestFrame, ResponseFrame};
+use kafkawire::framed::{ClientCodec, IncomingRequest, IncomingResponse, ServerCodec};
+use kafkawire_records::{Batch, BatchStream, ReadOptions};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::codec::Framed;
 
@@ -123,7 +123,7 @@ fn describe_response(frame: &ResponseFrame) -> String {
         frame.header.correlation_id
     );
     if error != 0 {
-        line += &format!(" error {}", kafka_protocol::ErrorCode::from(error));
+        line += &format!(" error {}", kafkawire::ErrorCode::from(error));
     }
     line
 }

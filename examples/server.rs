@@ -11,13 +11,13 @@
 use std::error::Error;
 
 use futures_util::{SinkExt, StreamExt};
-use kafka_protocol::any::{AnyRequest, AnyResponse};
-use kafka_protocol::frame::{RequestFrame, ResponseFrame};
-use kafka_protocol::framed::{IncomingRequest, ServerCodec};
-use kafka_protocol::messages::{
+use kafkawire::any::{AnyRequest, AnyResponse};
+use kafkawire::frame::{RequestFrame, ResponseFrame};
+use kafkawire::framed::{IncomingRequest, ServerCodec};
+use kafkawire::messages::{
     ApiVersionsResponse, MetadataResponse, ResponseHeader, api_versions_response, metadata_response,
 };
-use kafka_protocol::{ApiKey, ErrorCode, Uuid};
+use kafkawire::{ApiKey, ErrorCode, Uuid};
 use tokio::net::{TcpListener, TcpStream};
 use tokio_util::codec::Framed;
 

@@ -11,7 +11,7 @@ use std::thread;
 use std::time::Duration;
 
 use kafka_interop::broker::{Broker, CURRENT, Conn};
-use kafka_protocol::messages::{ApiVersionsRequest, MetadataRequest};
+use kafkawire::messages::{ApiVersionsRequest, MetadataRequest};
 
 /// An example's binary; `cargo test` builds the examples before the tests.
 fn example(name: &str) -> PathBuf {

@@ -26,13 +26,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use kafka_protocol::any::AnyResponse;
-use kafka_protocol::frame::{
+use kafkawire::any::AnyResponse;
+use kafkawire::frame::{
     DEFAULT_MAX_FRAME_SIZE, FrameCodec, InFlight, RequestFrame, ResponseFrame,
     decode_response_header, peek_correlation_id,
 };
-use kafka_protocol::negotiate::decode_api_versions_response;
-use kafka_protocol::{ApiKey, ByteString};
+use kafkawire::negotiate::decode_api_versions_response;
+use kafkawire::{ApiKey, ByteString};
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -629,9 +629,9 @@ pub(crate) fn rewrite(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kafka_protocol::Response;
-    use kafka_protocol::frame::encode_response;
-    use kafka_protocol::messages::{
+    use kafkawire::Response;
+    use kafkawire::frame::encode_response;
+    use kafkawire::messages::{
         DescribeClusterResponse, FetchResponse, FindCoordinatorResponse, MetadataResponse,
         ProduceResponse, ShareAcknowledgeResponse, ShareFetchResponse, describe_cluster_response,
         fetch_response, find_coordinator_response, metadata_response, produce_response,
@@ -804,7 +804,7 @@ mod tests {
             );
         }
         // An API that carries no address, and bytes that do not decode.
-        let api_versions = wire(3, &kafka_protocol::messages::ApiVersionsResponse::default());
+        let api_versions = wire(3, &kafkawire::messages::ApiVersionsResponse::default());
         assert_eq!(
             rewrite(&api_versions, ApiKey::API_VERSIONS, 3, &route),
             None

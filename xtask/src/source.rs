@@ -1,7 +1,7 @@
 //! Reading a Kafka release from where a user has it: a folder of schemas, an
 //! Apache Kafka source checkout, or a `kafka-clients` jar.
 
-use kafka_protocol_gen::import::SourceFile;
+use kafkawire_gen::import::SourceFile;
 use std::io::Read as _;
 use std::path::Path;
 
@@ -57,7 +57,7 @@ pub(crate) fn read(path: &Path) -> Result<Release, String> {
 }
 
 fn read_folder(dir: &Path) -> Result<Vec<SourceFile>, String> {
-    let files = kafka_protocol_gen::import::read_dir_files(dir).map_err(|e| e.to_string())?;
+    let files = kafkawire_gen::import::read_dir_files(dir).map_err(|e| e.to_string())?;
     // The schemas and the folder's README, nothing else Kafka does not ship there.
     Ok(files
         .into_iter()
