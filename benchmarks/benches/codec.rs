@@ -8,6 +8,7 @@
 
 use bytes::{Bytes, BytesMut};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use kafka_protocol_crates_io::protocol::{Decodable as TheirDecode, Encodable as TheirEncode};
 use kafkawire::Message;
 use kafkawire::messages::fetch_response::{FetchableTopicResponse, PartitionData};
 use kafkawire::messages::metadata_response::{
@@ -15,7 +16,6 @@ use kafkawire::messages::metadata_response::{
 };
 use kafkawire::messages::produce_request::{PartitionProduceData, TopicProduceData};
 use kafkawire::messages::{FetchResponse, MetadataResponse, ProduceRequest};
-use kafka_protocol_crates_io::protocol::{Decodable as TheirDecode, Encodable as TheirEncode};
 use std::hint::black_box;
 
 fn metadata() -> MetadataResponse {
@@ -55,19 +55,26 @@ fn metadata() -> MetadataResponse {
 
 fn produce() -> ProduceRequest {
     let records = Bytes::from(vec![0x42; 16 * 1024]);
-    ProduceRequest::default().with_acks(-1).with_timeout_ms(30_000).with_topic_data(
-        (0..4)
-            .map(|t| {
-                TopicProduceData::default()
-                    .with_name(format!("topic-{t}").into())
-                    .with_partition_data(
-                        (0..8)
-                            .map(|p| PartitionProduceData::default().with_index(p).with_records(Some(records.clone())))
-                            .collect(),
-                    )
-            })
-            .collect(),
-    )
+    ProduceRequest::default()
+        .with_acks(-1)
+        .with_timeout_ms(30_000)
+        .with_topic_data(
+            (0..4)
+                .map(|t| {
+                    TopicProduceData::default()
+                        .with_name(format!("topic-{t}").into())
+                        .with_partition_data(
+                            (0..8)
+                                .map(|p| {
+                                    PartitionProduceData::default()
+                                        .with_index(p)
+                                        .with_records(Some(records.clone()))
+                                })
+                                .collect(),
+                        )
+                })
+                .collect(),
+        )
 }
 
 fn fetch() -> FetchResponse {
@@ -98,7 +105,8 @@ where
     T: TheirDecode + TheirEncode,
 {
     let bytes = value.to_bytes(version).expect("encode");
-    let theirs = T::decode(&mut bytes.clone(), version).expect("crates.io kafka-protocol decodes it");
+    let theirs =
+        T::decode(&mut bytes.clone(), version).expect("crates.io kafka-protocol decodes it");
     let mut g = c.benchmark_group(name);
     g.throughput(Throughput::Bytes(bytes.len() as u64));
     g.bench_function(BenchmarkId::new("decode", "kafka-wire"), |b| {
