@@ -452,22 +452,21 @@ fn write_zip(path: &Path, entries: &[(String, Vec<u8>)]) {
     std::fs::write(path, out).unwrap();
 }
 
-/// A kafka-clients jar built from 3.8.0's schemas imports like the folder,
-/// with the release and commit read from `kafka/kafka-version.properties`.
-#[test]
-fn jar_input() {
-    let tmp = Temp::new("jar");
-    let root = tmp.0.join("schemas");
-    root_at_3_7(&root);
-    let src = tmp.0.join("3.8.0");
-    release_into("3.8.0", &src);
+/// A kafka-clients jar of `release`'s schemas (and its README), saying it is
+/// `version` with `commit` in `kafka/kafka-version.properties`, as Kafka's
+/// build writes them, next to entries an import must skip.
+fn jar_of(release: &str, version: &str, commit: &str, jar: &Path) -> Vec<String> {
+    let src = jar.with_extension("src");
+    release_into(release, &src);
     let mut entries = vec![
-        ("META-INF/MANIFEST.MF".to_string(), b"Manifest-Version: 1.0\n".to_vec()),
+        (
+            "META-INF/MANIFEST.MF".to_string(),
+            b"Manifest-Version: 1.0\n".to_vec(),
+        ),
         ("common/message/".to_string(), Vec::new()),
         (
             "kafka/kafka-version.properties".to_string(),
-            b"commitId=771b9576b00ecf5b64ab6e8bedf04156fbdb5cd6\nversion=3.8.0\ncommitTimestamp=0\n"
-                .to_vec(),
+            format!("commitId={commit}\nversion={version}\ncommitTimestamp=0\n").into_bytes(),
         ),
         (
             "org/apache/kafka/common/message/FetchRequestData.class".to_string(),
@@ -477,7 +476,7 @@ fn jar_input() {
     let mut names: Vec<String> = std::fs::read_dir(&src)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".json"))
+        .filter(|n| n.ends_with(".json") || n == "README.md")
         .collect();
     names.sort();
     for n in &names {
@@ -486,8 +485,29 @@ fn jar_input() {
             std::fs::read(src.join(n)).unwrap(),
         ));
     }
+    write_zip(jar, &entries);
+    names
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::Digest as _;
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A kafka-clients jar built from 3.8.0's schemas imports like the folder,
+/// with the release and commit read from `kafka/kafka-version.properties`
+/// and the jar's name and SHA-256 recorded in the manifest.
+#[test]
+fn jar_input() {
+    let tmp = Temp::new("jar");
+    let root = tmp.0.join("schemas");
+    root_at_3_7(&root);
     let jar = tmp.0.join("kafka-clients-3.8.0.jar");
-    write_zip(&jar, &entries);
+    let names = jar_of("3.8.0", "3.8.0", LADDER[1].1, &jar);
+    assert!(names.contains(&"README.md".to_string()));
     let out = ok(&xtask(&[
         "regen",
         "--schemas",
@@ -502,6 +522,16 @@ fn jar_input() {
     let m = kafka_protocol_gen::read_manifest(&root).unwrap();
     assert_eq!(m.release, "3.8.0");
     assert_eq!(m.commit, "771b9576b00ecf5b64ab6e8bedf04156fbdb5cd6");
+    let sha = sha256_hex(&std::fs::read(&jar).unwrap());
+    assert_eq!(
+        m.jar,
+        Some(kafka_protocol_gen::JarSource {
+            artifact: "kafka-clients-3.8.0.jar".into(),
+            sha256: sha.clone()
+        })
+    );
+    assert!(out.contains(&format!("sha256 {sha}")), "{out}");
+    let src = jar.with_extension("src");
     for n in &names {
         assert_eq!(
             std::fs::read(root.join("current").join(n)).unwrap(),
@@ -514,6 +544,158 @@ fn jar_input() {
         &section(&log, "3.7.0", "3.8.0"),
         "- DescribeTopicPartitions (key 75), versions 0",
     );
+    ok(&xtask(&["regen", "--check", "--schemas", s(&root)]));
+}
+
+/// A stand-in for `mvn` (through `XTASK_MVN`): logs its arguments to
+/// `mvn.args` next to it and, like `dependency:copy`, copies `jar` into the
+/// `-DoutputDirectory` as `kafka-clients-<version>.jar`; exits 1 with Maven's
+/// message when `jar` does not exist.
+fn fake_mvn(dir: &Path, jar: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt as _;
+    let script = dir.join("mvn");
+    std::fs::write(
+        &script,
+        format!(
+            r#"#!/bin/sh
+printf '%s\n' "$@" > '{log}'
+out=; version=
+for a in "$@"; do
+  case "$a" in
+    -DoutputDirectory=*) out="${{a#-DoutputDirectory=}}" ;;
+    -Dartifact=*) version=$(echo "${{a#-Dartifact=}}" | cut -d: -f3) ;;
+  esac
+done
+if [ ! -f '{jar}' ]; then
+  echo "[ERROR] Could not resolve artifact org.apache.kafka:kafka-clients:jar:$version"
+  exit 1
+fi
+cp '{jar}' "$out/kafka-clients-$version.jar"
+"#,
+            log = dir.join("mvn.args").display(),
+            jar = jar.display()
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
+fn xtask_with_mvn(mvn: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env("XTASK_MVN", mvn)
+        .output()
+        .unwrap()
+}
+
+fn regen_maven(root: &Path, out: &Path, spec: &str) -> Vec<String> {
+    [
+        "regen",
+        "--schemas",
+        s(root),
+        "--from",
+        spec,
+        "--out",
+        s(out),
+        "--no-build",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// `--from kafka-clients:VERSION` asks Maven for that release's jar (checksums
+/// enforced, the dependency plugin pinned), imports it as a jar, and records
+/// the Maven coordinates and the jar's SHA-256; a jar that says it is another
+/// release, a Maven that fails and a missing Maven are refused, saying why,
+/// with the schema root untouched. Maven here is a stand-in; the real one is
+/// `bundled_release_from_maven`.
+#[test]
+fn maven_release_input() {
+    let tmp = Temp::new("maven");
+    let root = tmp.0.join("schemas");
+    root_at_3_7(&root);
+    let jar = tmp.0.join("built.jar");
+    jar_of("3.8.0", "3.8.0", LADDER[1].1, &jar);
+    let mvn = fake_mvn(&tmp.0, &jar);
+    let out_dir = tmp.0.join("out");
+
+    // The jar says it is 3.8.0: asking for 3.8.1 gets it refused.
+    let before = snapshot(&root);
+    let args = regen_maven(&root, &out_dir, "kafka-clients:3.8.1");
+    let o = xtask_with_mvn(&mvn, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("the jar says it is Kafka 3.8.0, not 3.8.1"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&root), before);
+
+    let args = regen_maven(&root, &out_dir, "kafka-clients:3.8.0");
+    let out = ok(&xtask_with_mvn(
+        &mvn,
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    ));
+    let mvn_args = std::fs::read_to_string(tmp.0.join("mvn.args")).unwrap();
+    for a in [
+        "--strict-checksums",
+        "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:copy",
+        "-Dartifact=org.apache.kafka:kafka-clients:3.8.0:jar",
+    ] {
+        assert!(mvn_args.lines().any(|l| l == a), "{a} not in {mvn_args}");
+    }
+    assert!(out.contains("kafka-clients jar from Maven"), "{out}");
+    let m = kafka_protocol_gen::read_manifest(&root).unwrap();
+    assert_eq!(
+        (m.release.as_str(), m.commit.as_str()),
+        ("3.8.0", LADDER[1].1)
+    );
+    let sha = sha256_hex(&std::fs::read(&jar).unwrap());
+    assert_eq!(
+        m.jar,
+        Some(kafka_protocol_gen::JarSource {
+            artifact: "org.apache.kafka:kafka-clients:3.8.0".into(),
+            sha256: sha.clone(),
+        })
+    );
+    let text = std::fs::read_to_string(root.join("manifest.json")).unwrap();
+    assert!(text.contains(&format!(r#""sha256": "{sha}""#)), "{text}");
+    let log = std::fs::read_to_string(root.join("CHANGELOG.md")).unwrap();
+    has(
+        &section(&log, "3.7.0", "3.8.0"),
+        "- DescribeTopicPartitions (key 75), versions 0",
+    );
+    assert!(out.contains("## Kafka 3.7.0 -> 3.8.0"), "{out}");
+    ok(&xtask(&["regen", "--check", "--schemas", s(&root)]));
+
+    // Maven fails (here: no such artifact): its message is passed on.
+    std::fs::remove_file(&jar).unwrap();
+    let before = snapshot(&root);
+    let args = regen_maven(&root, &out_dir, "kafka-clients:3.9.0");
+    let o = xtask_with_mvn(&mvn, &args.iter().map(String::as_str).collect::<Vec<_>>());
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("Maven could not fetch org.apache.kafka:kafka-clients:3.9.0")
+            && err.contains("Could not resolve artifact"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&root), before);
+
+    // No Maven at all.
+    let o = xtask_with_mvn(
+        &tmp.0.join("no-such-mvn"),
+        &args.iter().map(String::as_str).collect::<Vec<_>>(),
+    );
+    assert!(!o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("not found: Maven is needed to fetch org.apache.kafka:kafka-clients:3.9.0")
+            && err.contains("pass its path to --from"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&root), before);
 }
 
 /// A Kafka source checkout: schemas found under `clients/src/...`, release
