@@ -224,6 +224,7 @@ impl Plan {
             }
             out.push('\n');
         }
+        out.push_str(&changelog::render_code_changes(&self.changes));
         out
     }
 }
