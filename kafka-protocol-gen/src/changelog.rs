@@ -559,10 +559,26 @@ fn message_diff(o: &Message, n: &Message, push: &mut Push<'_>) {
                     None,
                 );
             } else {
+                // A new struct's fields are listed with it, not one by one.
+                if let Some((parent, _)) = path.rsplit_once('.')
+                    && nf.contains_key(parent)
+                    && !of.contains_key(&old_path_of(parent))
+                {
+                    continue;
+                }
                 push(
                     Section::FieldAdded,
                     name,
-                    format!("{name}.{path}: {} in versions {}", nfi.ty, f.versions),
+                    format!(
+                        "{name}.{path}: {} in versions {}{}",
+                        added_type(n, nfi),
+                        f.versions,
+                        if f.nullable.intersect(&f.versions).is_empty() {
+                            String::new()
+                        } else {
+                            format!(", nullable in {}", f.nullable.intersect(&f.versions))
+                        }
+                    ),
                     None,
                 );
             }
@@ -602,15 +618,19 @@ fn message_diff(o: &Message, n: &Message, push: &mut Push<'_>) {
             .fold(VersionSet::none(), |acc, (_, r)| acc.union(&r.versions));
         let missing = missing.subtract(&moved);
         if !missing.is_empty() {
-            push(
-                Section::FieldRemoved,
-                name,
+            let detail = if g.versions == f.versions {
+                // The field stops where it stopped: the new versions lack it.
+                format!(
+                    "{name}.{path}: not in the new versions {missing} (still in versions {})",
+                    f.versions
+                )
+            } else {
                 format!(
                     "{name}.{path}: removed from versions {missing} (versions {} -> {})",
                     g.versions, f.versions
-                ),
-                None,
-            );
+                )
+            };
+            push(Section::FieldRemoved, name, detail, None);
         }
         if ofi.ty != nfi.ty {
             let owner = struct_owner(n, path);
@@ -670,6 +690,22 @@ fn message_diff(o: &Message, n: &Message, push: &mut Push<'_>) {
     }
 }
 
+/// A new field's type for the changelog: a struct with its name and fields.
+fn added_type(m: &Message, fi: &FieldInfo<'_>) -> String {
+    match (crate::model::struct_of(&fi.field.ty), &fi.struct_name) {
+        (Some(i), Some(sname)) => {
+            let fields: Vec<&str> = m
+                .structs
+                .get(i)
+                .map(|s| s.fields.iter().map(|f| f.name.as_str()).collect())
+                .unwrap_or_default();
+            let outer = fi.ty.trim_end_matches("struct");
+            format!("{outer}{sname} (struct: {})", fields.join(", "))
+        }
+        _ => fi.ty.clone(),
+    }
+}
+
 /// The Rust type holding the field at `path` (`Topics.Partitions.Index`).
 fn struct_owner(m: &Message, path: &str) -> String {
     let mut idx = 0;
@@ -706,7 +742,30 @@ pub fn render_markdown(from: &str, to: &str, commit: &str, changes: &[Change]) -
         return out;
     }
     let mut current = None;
+    let removals = [
+        Section::ApiRemoved,
+        Section::SchemaRemoved,
+        Section::VersionsRemoved,
+        Section::Deprecated,
+    ];
+    let mut removals_said = false;
     for c in changes {
+        if !removals_said
+            && c.section > Section::VersionsRemoved
+            && c.section != Section::Deprecated
+        {
+            removals_said = true;
+            if !changes.iter().any(|c| removals.contains(&c.section)) {
+                if current.is_some() {
+                    out.push('\n');
+                }
+                out.push_str(
+                    "### Versions removed or deprecated\n\nNone: every version the previous release \
+                     defined is still defined, and none is newly deprecated.\n",
+                );
+                current = Some(Section::VersionsRemoved);
+            }
+        }
         if current != Some(c.section) {
             if current.is_some() {
                 out.push('\n');
@@ -715,6 +774,12 @@ pub fn render_markdown(from: &str, to: &str, commit: &str, changes: &[Change]) -
             current = Some(c.section);
         }
         let _ = writeln!(out, "- {}", c.detail);
+    }
+    if !removals_said && !changes.iter().any(|c| removals.contains(&c.section)) {
+        out.push_str(
+            "\n### Versions removed or deprecated\n\nNone: every version the previous release \
+             defined is still defined, and none is newly deprecated.\n",
+        );
     }
     out.push('\n');
     out
