@@ -20,8 +20,8 @@ fn main() {
     let root = root.canonicalize().unwrap_or(root);
     println!("cargo::rerun-if-changed={}", root.display());
     let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
-    if let Err(e) = kafka_protocol_gen::generate(&root, &out) {
-        eprintln!("kafka-protocol: code generation failed: {e}");
+    if let Err(e) = kafkawire_gen::generate(&root, &out) {
+        eprintln!("kafkawire: code generation failed: {e}");
         std::process::exit(1);
     }
     // Small schemas for the crate's own tests (Kafka's test schemas and ours);
@@ -29,13 +29,10 @@ fn main() {
     let test_schemas = manifest_dir.join("tests").join("schemas");
     if test_schemas.is_dir() {
         println!("cargo::rerun-if-changed={}", test_schemas.display());
-        if let Err(e) = kafka_protocol_gen::generate_dir(
-            &test_schemas,
-            &out,
-            "test_schemas",
-            "crate::test_messages",
-        ) {
-            eprintln!("kafka-protocol: test schema generation failed: {e}");
+        if let Err(e) =
+            kafkawire_gen::generate_dir(&test_schemas, &out, "test_schemas", "crate::test_messages")
+        {
+            eprintln!("kafkawire: test schema generation failed: {e}");
             std::process::exit(1);
         }
     } else {

@@ -8,13 +8,13 @@
 
 use bytes::{Bytes, BytesMut};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
-use kafka_protocol::Message;
-use kafka_protocol::messages::fetch_response::{FetchableTopicResponse, PartitionData};
-use kafka_protocol::messages::metadata_response::{
+use kafkawire::Message;
+use kafkawire::messages::fetch_response::{FetchableTopicResponse, PartitionData};
+use kafkawire::messages::metadata_response::{
     MetadataResponseBroker, MetadataResponsePartition, MetadataResponseTopic,
 };
-use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
-use kafka_protocol::messages::{FetchResponse, MetadataResponse, ProduceRequest};
+use kafkawire::messages::produce_request::{PartitionProduceData, TopicProduceData};
+use kafkawire::messages::{FetchResponse, MetadataResponse, ProduceRequest};
 use kafka_protocol_crates_io::protocol::{Decodable as TheirDecode, Encodable as TheirEncode};
 use std::hint::black_box;
 
@@ -32,7 +32,7 @@ fn metadata() -> MetadataResponse {
         .map(|t| {
             MetadataResponseTopic::default()
                 .with_name(Some(format!("orders.events.v{t}").into()))
-                .with_topic_id(kafka_protocol::Uuid::from_u64_pair(t, t * 7))
+                .with_topic_id(kafkawire::Uuid::from_u64_pair(t, t * 7))
                 .with_partitions(
                     (0..12)
                         .map(|p| {

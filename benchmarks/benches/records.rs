@@ -13,7 +13,7 @@ use std::hint::black_box;
 use bytes::{Bytes, BytesMut};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_main};
 use kafka_protocol_crates_io::records as theirs;
-use kafka_records::{ReadOptions, RecordBatch, RecordBatchBuilder};
+use kafkawire_records::{ReadOptions, RecordBatch, RecordBatchBuilder};
 
 struct Case {
     name: &'static str,

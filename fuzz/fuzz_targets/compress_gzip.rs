@@ -1,9 +1,9 @@
-//! Decoder of kafka-compress for gzip: any input gives a result within the
+//! Decoder of kafkawire-compress for gzip: any input gives a result within the
 //! limit or an error, never a panic; what it accepts re-encodes and decodes
 //! back to the same bytes.
 #![no_main]
 
-use kafka_compress::{Compression, compress, decompress};
+use kafkawire_compress::{Compression, compress, decompress};
 use libfuzzer_sys::fuzz_target;
 
 const LIMIT: usize = 1 << 20;

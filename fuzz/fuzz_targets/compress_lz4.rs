@@ -1,9 +1,9 @@
-//! LZ4 frame decoders of kafka-compress (standard and magic-0 legacy): any
+//! LZ4 frame decoders of kafkawire-compress (standard and magic-0 legacy): any
 //! input gives a result within the limit or an error, never a panic; the two
 //! readers agree whenever the standard one accepts.
 #![no_main]
 
-use kafka_compress::{Compression, compress, decompress, lz4};
+use kafkawire_compress::{Compression, compress, decompress, lz4};
 use libfuzzer_sys::fuzz_target;
 
 const LIMIT: usize = 1 << 20;

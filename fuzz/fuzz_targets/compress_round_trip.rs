@@ -1,4 +1,4 @@
-//! kafka-compress round trip: for every codec and any level byte, compress
+//! kafkawire-compress round trip: for every codec and any level byte, compress
 //! then decompress is the identity.
 //!
 //! Build it with `CFLAGS=-fno-sanitize-address-use-after-scope`: cc passes
@@ -10,7 +10,7 @@
 //! not a libzstd bug.
 #![no_main]
 
-use kafka_compress::{Compression, compress, decompress};
+use kafkawire_compress::{Compression, compress, decompress};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: (u8, i8, &[u8])| {

@@ -6,8 +6,8 @@
 #![no_main]
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::EncodeErrorKind;
-use kafka_protocol::frame::{FrameCodec, RequestFrame};
+use kafkawire::EncodeErrorKind;
+use kafkawire::frame::{FrameCodec, RequestFrame};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -6,8 +6,8 @@
 #![no_main]
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::frame::ResponseFrame;
-use kafka_protocol::{ApiKey, EncodeErrorKind};
+use kafkawire::frame::ResponseFrame;
+use kafkawire::{ApiKey, EncodeErrorKind};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

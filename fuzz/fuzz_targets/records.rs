@@ -1,10 +1,10 @@
 //! Any bytes as a Produce/Fetch `records` blob: every reader of
-//! kafka-records must return errors, never panic, and whatever decodes
+//! kafkawire-records must return errors, never panic, and whatever decodes
 //! must re-encode to the exact bytes it came from.
 #![no_main]
 
 use bytes::Bytes;
-use kafka_records::{Batch, BatchStream, Compression, ReadOptions, down_convert, up_convert};
+use kafkawire_records::{Batch, BatchStream, Compression, ReadOptions, down_convert, up_convert};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -32,7 +32,7 @@ fuzz_target!(|data: &[u8]| {
                         for h in r.headers.iter() {
                             std::hint::black_box(h);
                         }
-                        if let Ok(c) = kafka_records::control::ControlRecord::from_record(&r) {
+                        if let Ok(c) = kafkawire_records::control::ControlRecord::from_record(&r) {
                             let _ = c.decode_value();
                         }
                         let mut again = Vec::new();

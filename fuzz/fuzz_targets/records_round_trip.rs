@@ -4,7 +4,7 @@
 #![no_main]
 
 use bytes::Bytes;
-use kafka_records::{Compression, ReadOptions, RecordBatch, RecordBatchBuilder};
+use kafkawire_records::{Compression, ReadOptions, RecordBatch, RecordBatchBuilder};
 use libfuzzer_sys::fuzz_target;
 
 /// Splits the input into fields: a one-byte tag chooses null, empty or the

@@ -18,9 +18,9 @@
 //! reads: decoded at its version, re-encoded byte for byte.
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::frame::{self, FrameCodec, ResponseFrame};
-use kafka_protocol::messages::{ApiVersionsRequest, MetadataRequest, RequestHeader};
-use kafka_protocol::{ApiKey, Message, Request};
+use kafkawire::frame::{self, FrameCodec, ResponseFrame};
+use kafkawire::messages::{ApiVersionsRequest, MetadataRequest, RequestHeader};
+use kafkawire::{ApiKey, Message, Request};
 use std::collections::HashMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
@@ -559,7 +559,7 @@ pub struct Received<R> {
     pub frame: Bytes,
     /// The body's bytes as received (after the header, before any trailing bytes).
     pub body_bytes: Bytes,
-    /// The frame decoded as [`ResponseFrame`] (header, [`AnyResponse`](kafka_protocol::any::AnyResponse), trailing bytes).
+    /// The frame decoded as [`ResponseFrame`] (header, [`AnyResponse`](kafkawire::any::AnyResponse), trailing bytes).
     pub decoded: ResponseFrame,
 }
 
@@ -680,7 +680,7 @@ impl Conn {
 /// Decodes a response `frame` (without its size prefix) answering
 /// correlation id `id` at `version` of `R`'s API, both as `R` and as a
 /// [`ResponseFrame`], and checks that the re-encoding equals the frame.
-pub fn check_response<R: kafka_protocol::Response>(
+pub fn check_response<R: kafkawire::Response>(
     frame: Bytes,
     id: i32,
     version: i16,
@@ -716,7 +716,7 @@ pub fn check_response<R: kafka_protocol::Response>(
     let header_version = R::API_KEY
         .response_header_version(version)
         .ok_or_else(|| format!("{what}: unknown version"))?;
-    kafka_protocol::messages::ResponseHeader::decode(&mut rest, header_version)
+    kafkawire::messages::ResponseHeader::decode(&mut rest, header_version)
         .map_err(|e| format!("decoding {what} header: {e}"))?;
     let body_bytes = rest.slice(..rest.len() - decoded.trailing.len());
     let body = R::decode_exact(body_bytes.clone(), version)

@@ -15,10 +15,10 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 use kafka_interop::broker::{self, Broker, CURRENT, Conn, LEGACY, SASL_USERS};
-use kafka_protocol::messages as m;
-use kafka_protocol::{ApiKey, Message, Request, Uuid};
-use kafka_records::control::{ControlRecord, ControlRecordType, ControlValue};
-use kafka_records::{
+use kafkawire::messages as m;
+use kafkawire::{ApiKey, Message, Request, Uuid};
+use kafkawire_records::control::{ControlRecord, ControlRecordType, ControlValue};
+use kafkawire_records::{
     Batch, BatchStream, Compression, MessageSetBuilder, ReadOptions, RecordBatch,
     RecordBatchBuilder,
 };
@@ -602,9 +602,8 @@ fn api_versions_every_version_and_the_v0_fallback() {
             vec![(18, lo, hi)]
         );
         // The negotiation helper reads it the same way.
-        let (r, read_as) =
-            kafka_protocol::negotiate::decode_api_versions_response(got.body_bytes, 127)
-                .expect("the fallback decodes");
+        let (r, read_as) = kafkawire::negotiate::decode_api_versions_response(got.body_bytes, 127)
+            .expect("the fallback decodes");
         assert_eq!((read_as, r.error_code), (0, err::UNSUPPORTED_VERSION));
         // The connection is still usable.
         let r = c.call(3, &api_versions_request());
@@ -1888,7 +1887,7 @@ fn consumer_group_protocol_kip848() {
         assert_eq!(mb.client_id, "kafka-wire-interop");
         assert_eq!(
             mb.subscribed_topic_names,
-            vec![kafka_protocol::ByteString::from(topic.as_str())]
+            vec![kafkawire::ByteString::from(topic.as_str())]
         );
         let assigned: Vec<_> = mb
             .assignment

@@ -1,4 +1,4 @@
-//! Throughput of `kafka-compress` against calling its backend libraries
+//! Throughput of `kafkawire-compress` against calling its backend libraries
 //! directly, per codec and level, on record-like payloads.
 //!
 //! Every benchmark id is `DIRECTION/CODEC-LEVEL/PAYLOAD/WHO`, where WHO is
@@ -9,7 +9,7 @@
 //! and `lz4_flex`/liblz4 block calls, zstd through `zstd::bulk`; no limit
 //! checks, no checksums verified, the output size known in advance). LZ4
 //! decompression has a third, `crate-64M`: a 64 MiB limit, what
-//! `kafka-records` passes by default, because the LZ4 decoder sizes a
+//! `kafkawire-records` passes by default, because the LZ4 decoder sizes a
 //! block's room from the limit rather than from the payload.
 //!
 //! The LZ4 `direct` baseline does walk the frame, but skips the 7-byte
@@ -28,13 +28,13 @@
 //! Filter with a regex, e.g.
 //!
 //! ```sh
-//! cargo bench -p kafka-compress --bench codecs -- 'decompress/zstd-3/json-64K' \
+//! cargo bench -p kafkawire-compress --bench codecs -- 'decompress/zstd-3/json-64K' \
 //!     --warm-up-time 1 --measurement-time 2
 //! ```
 //!
 //! Results on the development machine (2 shared cores, load average 6 to 9
 //! during the run), MiB/s of uncompressed data, from
-//! `cargo bench -p kafka-compress --bench codecs --
+//! `cargo bench -p kafkawire-compress --bench codecs --
 //! '(json-1K|json-64K|json-1M|random-64K)/' --warm-up-time 1
 //! --measurement-time 2`:
 //!
@@ -99,7 +99,7 @@
 //!
 //! \* LZ4 decompression re-measured after the change below, in a later run
 //! (load average about 2.7, hence the higher MiB/s of both columns), from
-//! two runs of `cargo bench -p kafka-compress --bench codecs --
+//! two runs of `cargo bench -p kafkawire-compress --bench codecs --
 //! 'decompress/lz4-(9|1)/' --warm-up-time 1 --measurement-time 3`, mean of
 //! the two medians.
 //!
@@ -154,7 +154,7 @@ use std::io::{Read, Write};
 
 use criterion::measurement::{Measurement, ValueFormatter, WallTime};
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group};
-use kafka_compress::{Compression, compress, decompress};
+use kafkawire_compress::{Compression, compress, decompress};
 
 /// JSON-like records, as producers send them.
 fn json(len: usize) -> Vec<u8> {
@@ -403,7 +403,7 @@ fn bench_decompress<M: Measurement>(c: &mut Criterion<M>) {
                 b.iter(|| decompress(codec, black_box(&ours), len).unwrap())
             });
             if codec == Compression::LZ4 {
-                // The limit kafka-records passes by default: LZ4 sizes its
+                // The limit kafkawire-records passes by default: LZ4 sizes its
                 // block room from the limit, not from the payload.
                 g.bench_function(BenchmarkId::new(name, "crate-64M"), |b| {
                     b.iter(|| decompress(codec, black_box(&ours), 64 << 20).unwrap())

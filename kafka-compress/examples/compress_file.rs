@@ -10,7 +10,7 @@
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
-use kafka_compress::{Compression, compress, decompress, lz4};
+use kafkawire_compress::{Compression, compress, decompress, lz4};
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

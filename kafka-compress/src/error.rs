@@ -102,7 +102,7 @@ impl fmt::Display for Error {
             Error::UnknownCodec(c) => write!(f, "unknown compression codec {c}"),
             Error::CodecDisabled(c) => write!(
                 f,
-                "compression codec {c} is disabled in this build (enable the `{c}` feature of kafka-compress)"
+                "compression codec {c} is disabled in this build (enable the `{c}` feature of kafkawire-compress)"
             ),
             Error::OutputLimitExceeded { limit } => {
                 write!(f, "decompressed output exceeds the limit of {limit} bytes")

@@ -7,14 +7,14 @@
 //! records section into the bytes Kafka clients put on the wire and back.
 //!
 //! ```
-//! use kafka_compress::{compress, decompress, Compression};
+//! use kafkawire_compress::{compress, decompress, Compression};
 //!
 //! let records = b"{\"id\":1,\"name\":\"a\"}{\"id\":2,\"name\":\"b\"}".repeat(20);
 //! let mut wire = Vec::new();
 //! compress(Compression::LZ4, None, &records, &mut wire)?;
 //! let back = decompress(Compression::LZ4, &wire, 1 << 20)?;
 //! assert_eq!(back, records);
-//! # Ok::<(), kafka_compress::Error>(())
+//! # Ok::<(), kafkawire_compress::Error>(())
 //! ```
 //!
 //! # Formats
@@ -100,7 +100,7 @@
 //! 64 KiB and 1 MiB, through this crate and through the backend called
 //! by hand to produce or read the same format, timed in thread CPU time. On
 //! the development machine (full run of 2026-11-21, `cargo bench -p
-//! kafka-compress --bench codecs`, about 30 minutes) the geometric mean of
+//! kafkawire-compress --bench codecs`, about 30 minutes) the geometric mean of
 //! this crate's throughput over the direct calls is 1.10 for gzip, snappy
 //! and lz4 (60 pairs; single pairs move by about 10 % between runs on the
 //! shared machine). 59 of the 60 pairs are at 0.96 or above. The exception
@@ -123,7 +123,7 @@
 //! LZ4 decompression is at 1.01 to 1.13 of the direct path on JSON from
 //! 1 KiB to 1 MiB and on 1 KiB of random bytes, and 1.2 to 1.6 on
 //! incompressible 64 KiB and 1 MiB, both with the payload's length as the
-//! limit and with the 64 MiB limit `kafka-records` uses. The direct path
+//! limit and with the 64 MiB limit `kafkawire-records` uses. The direct path
 //! walks the frame by hand without reading the descriptor or checking
 //! anything, and decodes into a zero-filled `Vec` of the exact length it
 //! is given; this crate validates the descriptor and its checksum (a

@@ -29,7 +29,7 @@ pub(crate) fn compress_xerial(input: &[u8], out: &mut Vec<u8>) {
     // block, plus the block lengths and the header), as the LZ4 and zstd
     // writers do: growing by doubling instead copied the output about twice
     // over and made incompressible 1 MiB inputs a third slower than the
-    // direct calls (`cargo bench -p kafka-compress --bench codecs`).
+    // direct calls (`cargo bench -p kafkawire-compress --bench codecs`).
     let blocks = input.len().div_ceil(XERIAL_BLOCK);
     out.reserve(
         input

@@ -6,7 +6,7 @@
     feature = "zstd"
 ))]
 
-use kafka_compress::{Compression, CorruptKind, Error, compress, decompress};
+use kafkawire_compress::{Compression, CorruptKind, Error, compress, decompress};
 
 const CODECS: [Compression; 5] = [
     Compression::NONE,

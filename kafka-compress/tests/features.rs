@@ -1,9 +1,9 @@
 //! A codec whose Cargo feature is off is a clear error at run time.
 //!
-//! Run with `cargo test -p kafka-compress --no-default-features --test
+//! Run with `cargo test -p kafkawire-compress --no-default-features --test
 //! features` (and with single features on) to exercise the disabled paths.
 
-use kafka_compress::{Compression, Error, compress, decompress, lz4};
+use kafkawire_compress::{Compression, Error, compress, decompress, lz4};
 
 fn enabled(codec: Compression) -> bool {
     let features = [

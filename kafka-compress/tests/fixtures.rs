@@ -9,7 +9,7 @@
 
 use std::path::PathBuf;
 
-use kafka_compress::{Compression, CorruptKind, Error, decompress, lz4};
+use kafkawire_compress::{Compression, CorruptKind, Error, decompress, lz4};
 
 fn data(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -93,7 +93,7 @@ fn librdkafka_batches_decode_to_their_records() {
 fn librdkafka_lz4_header_is_the_one_this_crate_writes() {
     let theirs = data("kcat-lz4.bin");
     let mut ours = Vec::new();
-    kafka_compress::compress(Compression::LZ4, None, b"x", &mut ours).unwrap();
+    kafkawire_compress::compress(Compression::LZ4, None, b"x", &mut ours).unwrap();
     assert_eq!(ours[..7], theirs[..7], "magic, FLG, BD, HC");
 }
 
@@ -104,7 +104,7 @@ fn xerial_layout_matches_snappy_java() {
     let payload = data("payload.jsonl");
     let java = data("java-snappy-SnappyOutputStream.bin");
     let mut ours = Vec::new();
-    kafka_compress::compress(Compression::SNAPPY, None, &payload, &mut ours).unwrap();
+    kafkawire_compress::compress(Compression::SNAPPY, None, &payload, &mut ours).unwrap();
     assert_eq!(ours[..16], java[..16], "header");
     for stream in [&java, &ours] {
         let mut rest = &stream[16..];

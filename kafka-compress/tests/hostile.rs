@@ -12,7 +12,7 @@
 
 use std::path::PathBuf;
 
-use kafka_compress::{Compression, CorruptKind, Error, compress, decompress, lz4};
+use kafkawire_compress::{Compression, CorruptKind, Error, compress, decompress, lz4};
 
 #[global_allocator]
 static ALLOC: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, 1 << 30);

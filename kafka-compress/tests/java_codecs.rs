@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use jvm::{Answer, CURRENT, Item, Jvm};
-use kafka_compress::{Compression, compress, decompress, lz4};
+use kafkawire_compress::{Compression, compress, decompress, lz4};
 
 fn json_like(len: usize) -> Vec<u8> {
     let mut out = Vec::with_capacity(len + 64);

@@ -2,7 +2,7 @@
 //! inputs of every size and every level; random bytes never panic a decoder.
 //!
 //! Case counts are small so CI stays fast; set `KAFKA_COMPRESS_CASES` to
-//! run more (e.g. `KAFKA_COMPRESS_CASES=2000 cargo test -p kafka-compress
+//! run more (e.g. `KAFKA_COMPRESS_CASES=2000 cargo test -p kafkawire-compress
 //! --test roundtrip`).
 #![cfg(all(
     feature = "gzip",
@@ -11,7 +11,7 @@
     feature = "zstd"
 ))]
 
-use kafka_compress::{Compression, compress, decompress, lz4};
+use kafkawire_compress::{Compression, compress, decompress, lz4};
 use proptest::prelude::*;
 
 fn cases(default: u32) -> u32 {

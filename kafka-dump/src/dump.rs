@@ -5,15 +5,15 @@ use std::collections::{BTreeMap, HashMap};
 use std::io::{self, Write};
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::any::AnyRequest;
-use kafka_protocol::frame::{
+use kafkawire::any::AnyRequest;
+use kafkawire::frame::{
     FrameCodec, InFlight, RequestFrame, ResponseFrame, decode_request_header,
     decode_response_header, peek_correlation_id, peek_request_api,
 };
-use kafka_protocol::framed::RawRequest;
-use kafka_protocol::negotiate::decode_api_versions_response;
-use kafka_protocol::{ApiKey, AtVersion, DecodeError, RawTaggedField};
-use kafka_records::ReadOptions;
+use kafkawire::framed::RawRequest;
+use kafkawire::negotiate::decode_api_versions_response;
+use kafkawire::{ApiKey, AtVersion, DecodeError, RawTaggedField};
+use kafkawire_records::ReadOptions;
 use serde::Serialize;
 use serde_json::Value;
 
@@ -55,7 +55,7 @@ impl Default for Options {
     }
 }
 
-/// A message as JSON: kafka-protocol's `serde` feature, with Kafka's JSON
+/// A message as JSON: kafkawire's `serde` feature, with Kafka's JSON
 /// field names and bytes as base64 (bodies through `AtVersion`, so only the
 /// fields of their version are written, as Kafka's converters do).
 fn to_json<T: serde::Serialize>(value: &T) -> Result<Value, String> {
@@ -119,7 +119,7 @@ pub(crate) struct Event {
     size: Option<usize>,
     /// The version an ApiVersions response body was read at when it is not
     /// a whole body of the request's version (a broker refusing the version
-    /// answers v0; see `kafka_protocol::negotiate`).
+    /// answers v0; see `kafkawire::negotiate`).
     #[serde(skip_serializing_if = "Option::is_none")]
     body_read_as: Option<i16>,
     /// Tagged fields in the request or response header (flexible versions;
@@ -869,8 +869,8 @@ mod tests {
 
     #[test]
     fn connections_syns_and_ip_versions() {
-        use kafka_protocol::frame::{encode_request, encode_response};
-        use kafka_protocol::messages::{ApiVersionsRequest, ApiVersionsResponse, RequestHeader};
+        use kafkawire::frame::{encode_request, encode_response};
+        use kafkawire::messages::{ApiVersionsRequest, ApiVersionsResponse, RequestHeader};
         let header = RequestHeader::default()
             .with_request_api_key(ApiKey::API_VERSIONS.0)
             .with_request_api_version(0)
@@ -933,9 +933,9 @@ mod tests {
     /// printed; frames without any have no such member.
     #[test]
     fn header_tagged_fields_are_shown() {
-        use kafka_protocol::RawTaggedField;
-        use kafka_protocol::frame::{encode_request, encode_response_with_header};
-        use kafka_protocol::messages::{
+        use kafkawire::RawTaggedField;
+        use kafkawire::frame::{encode_request, encode_response_with_header};
+        use kafkawire::messages::{
             MetadataRequest, MetadataResponse, RequestHeader, ResponseHeader,
         };
         let tag = |tag: u32, data: &'static [u8]| RawTaggedField {

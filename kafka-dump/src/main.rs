@@ -9,8 +9,8 @@ use bytes::Bytes;
 use kafka_dump::dump::{Dumper, Format, Options};
 use kafka_dump::hex;
 use kafka_dump::proxy::{Proxy, ProxyOptions};
-use kafka_protocol::ApiKey;
-use kafka_protocol::frame::DEFAULT_MAX_FRAME_SIZE;
+use kafkawire::ApiKey;
+use kafkawire::frame::DEFAULT_MAX_FRAME_SIZE;
 
 const HELP: &str = "\
 kafka-dump: prints every Kafka frame of a capture or a file of frames
@@ -48,7 +48,7 @@ Output (one per frame, in the order the frames completed):
                             them into batches and records
   -h, --help                this text
 
-Bodies: as kafka-protocol's `serde` feature writes them (Kafka's JSON field
+Bodies: as kafkawire's `serde` feature writes them (Kafka's JSON field
 names such as topicData, bytes as base64, UUIDs in Kafka's text form), with
 object keys in alphabetical order. Bytes after a body are ignored, as Kafka's
 reader does, and counted in trailingBytes. An ApiVersions response the broker

@@ -26,13 +26,13 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use bytes::{Bytes, BytesMut};
 use futures_util::StreamExt;
-use kafka_protocol::any::AnyResponse;
-use kafka_protocol::frame::{
+use kafkawire::any::AnyResponse;
+use kafkawire::frame::{
     DEFAULT_MAX_FRAME_SIZE, FrameCodec, InFlight, RequestFrame, ResponseFrame,
     decode_response_header, peek_correlation_id,
 };
-use kafka_protocol::negotiate::decode_api_versions_response;
-use kafka_protocol::{ApiKey, ByteString};
+use kafkawire::negotiate::decode_api_versions_response;
+use kafkawire::{ApiKey, ByteString};
 use tokio::io::{AsyncWrite, AsyncWriteExt, BufWriter};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;

@@ -24,8 +24,8 @@
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use bytes::Bytes;
-use kafka_records::control::ControlRecord;
-use kafka_records::{
+use kafkawire_records::control::ControlRecord;
+use kafkawire_records::{
     Batch, BatchStream, LegacyMessage, ReadOptions, Record, RecordBatch, TimestampType,
 };
 use serde_json::{Map, Value, json};
@@ -54,7 +54,7 @@ fn timestamp_type(t: TimestampType) -> &'static str {
     }
 }
 
-fn compression_name(c: kafka_records::Compression) -> Value {
+fn compression_name(c: kafkawire_records::Compression) -> Value {
     match c.name() {
         Some(n) => Value::String(n.to_owned()),
         None => json!(format!("unknown({})", c.code())),
@@ -239,7 +239,7 @@ pub fn expand_in(body: &mut Value, options: &ReadOptions) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use kafka_records::{Compression, MessageSetBuilder, RecordBatchBuilder};
+    use kafkawire_records::{Compression, MessageSetBuilder, RecordBatchBuilder};
 
     fn batch(codec: Compression, base: i64) -> Bytes {
         let mut b = RecordBatchBuilder::new(base).compression(codec, None);
@@ -310,7 +310,7 @@ mod tests {
     #[test]
     fn decompression_failure_is_reported_in_the_batch() {
         let mut raw = batch(Compression::LZ4, 0).to_vec();
-        raw[kafka_records::BATCH_HEADER_LEN] ^= 0xff; // the LZ4 frame's magic (CRC now wrong too)
+        raw[kafkawire_records::BATCH_HEADER_LEN] ^= 0xff; // the LZ4 frame's magic (CRC now wrong too)
         let mut blob = raw.clone();
         blob.extend_from_slice(&batch(Compression::NONE, 2));
         let v = expand(Bytes::from(blob), &ReadOptions::default());

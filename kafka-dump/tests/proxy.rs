@@ -15,10 +15,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::ApiKey;
-use kafka_protocol::frame::{self, FrameCodec};
-use kafka_protocol::messages::metadata_response::MetadataResponseBroker;
-use kafka_protocol::messages::{
+use kafkawire::ApiKey;
+use kafkawire::frame::{self, FrameCodec};
+use kafkawire::messages::metadata_response::MetadataResponseBroker;
+use kafkawire::messages::{
     ApiVersionsRequest, ApiVersionsResponse, MetadataRequest, MetadataResponse, RequestHeader,
 };
 use support::ProxyProcess;
@@ -39,7 +39,7 @@ fn header(api: ApiKey, version: i16, id: i32) -> RequestHeader {
         .with_client_id(Some("proxy-test".into()))
 }
 
-fn send<R: kafka_protocol::Request>(s: &mut TcpStream, version: i16, id: i32, body: &R) {
+fn send<R: kafkawire::Request>(s: &mut TcpStream, version: i16, id: i32, body: &R) {
     let mut wire = BytesMut::new();
     frame::encode_request(&mut wire, &header(R::API_KEY, version, id), body).unwrap();
     s.write_all(&wire).unwrap();

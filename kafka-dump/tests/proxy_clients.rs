@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use kafka_interop::broker::{self, Broker, CURRENT, Conn};
 use kafka_interop::clients::{self, GroupProtocol, Outcome};
-use kafka_protocol::messages::{ApiVersionsRequest, MetadataRequest};
+use kafkawire::messages::{ApiVersionsRequest, MetadataRequest};
 use serde_json::Value;
 use support::ProxyProcess;
 

@@ -8,13 +8,13 @@ mod common;
 
 use bytes::{Bytes, BytesMut};
 use common::{data, json, parse_lines, run};
-use kafka_protocol::frame::{encode_request, encode_response};
-use kafka_protocol::messages::{
+use kafkawire::frame::{encode_request, encode_response};
+use kafkawire::messages::{
     FetchResponse, ProduceRequest, RequestHeader, ShareFetchResponse, fetch_response,
     produce_request, share_fetch_response,
 };
-use kafka_protocol::{ApiKey, Uuid};
-use kafka_records::{Compression, MessageSetBuilder, RecordBatchBuilder};
+use kafkawire::{ApiKey, Uuid};
+use kafkawire_records::{Compression, MessageSetBuilder, RecordBatchBuilder};
 use serde_json::{Value, json};
 
 fn path(name: &str) -> String {
@@ -115,7 +115,7 @@ fn uncompressed_batch_and_no_records_flag() {
                 .all(|r| r["key"].is_null())
         );
     }
-    // --no-records: the base64 of the blob, as kafka-protocol writes it.
+    // --no-records: the base64 of the blob, as kafkawire writes it.
     let raw = json(&["--no-records", &capture], 0);
     let produce = find(&raw, "Produce", "request");
     let b64 = records_of(produce).as_str().expect("base64 string");
@@ -213,7 +213,7 @@ fn batch(codec: Compression, base_offset: i64, value: &[u8]) -> Bytes {
 fn fetch_response_with_a_bad_batch_and_a_cut_one() {
     let good = batch(Compression::ZSTD, 0, b"first");
     let mut broken = batch(Compression::ZSTD, 1, b"second").to_vec();
-    broken[kafka_records::BATCH_HEADER_LEN] ^= 0xff; // the zstd frame's magic
+    broken[kafkawire_records::BATCH_HEADER_LEN] ^= 0xff; // the zstd frame's magic
     let third = batch(Compression::NONE, 2, b"third");
     let mut blob = good.to_vec();
     blob.extend_from_slice(&broken);

@@ -84,7 +84,7 @@ pub struct Change {
     pub message: String,
     /// What changed.
     pub detail: String,
-    /// What code using `kafka-protocol` must change, when anything.
+    /// What code using `kafkawire` must change, when anything.
     pub code: Option<String>,
 }
 
@@ -785,11 +785,11 @@ pub fn render_markdown(from: &str, to: &str, commit: &str, changes: &[Change]) -
     out
 }
 
-/// The closing part of a changelog section: what code using `kafka-protocol`
+/// The closing part of a changelog section: what code using `kafkawire`
 /// must change (renamed types and fields, changed types), or that nothing must.
 pub fn render_code_changes(changes: &[Change]) -> String {
     let mut out = String::new();
-    out.push_str("### What code using kafka-protocol must change\n\n");
+    out.push_str("### What code using kafkawire must change\n\n");
     let code: Vec<&str> = changes.iter().filter_map(|c| c.code.as_deref()).collect();
     if code.is_empty() {
         out.push_str(

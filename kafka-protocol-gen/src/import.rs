@@ -93,7 +93,7 @@ impl fmt::Display for ImportError {
                 writeln!(
                     f,
                     "{} schema key(s) the generator does not know (a newer Kafka may have added them; \
-                     teach kafka-protocol-gen's spec and model their meaning before importing):",
+                     teach kafkawire-gen's spec and model their meaning before importing):",
                     keys.len()
                 )?;
                 for (file, k) in keys {
@@ -602,7 +602,7 @@ pub fn apply(root: &Path, plan: &Plan) -> Result<(), ImportError> {
 
 /// The first lines of a new `CHANGELOG.md`.
 pub const CHANGELOG_HEADER: &str = "# Protocol changelog\n\nOne section per `cargo xtask regen --from` import, oldest first: what the new \
-Kafka release changes in the protocol and what that means for code using `kafka-protocol`.\n";
+Kafka release changes in the protocol and what that means for code using `kafkawire`.\n";
 
 fn replace_dir(from: &Path, to: &Path) -> Result<(), ImportError> {
     let files = read_dir_files(from)?;

@@ -1,4 +1,4 @@
-//! The generator behind `kafka-protocol`: reads Apache Kafka's JSON message
+//! The generator behind `kafkawire`: reads Apache Kafka's JSON message
 //! schemas and emits the Rust codec.
 //!
 //! The pipeline is a straight line, each stage a pure function of the previous:

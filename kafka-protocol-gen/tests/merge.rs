@@ -1,9 +1,9 @@
 //! The history merge: versions only a kept release defines are added with that
 //! release's wire shape; versions both define must agree.
 
-use kafka_protocol_gen::merge::{merge, shape};
-use kafka_protocol_gen::model::{Field, Type};
-use kafka_protocol_gen::{Error, ErrorKind, Message, VersionSet, load_message};
+use kafkawire_gen::merge::{merge, shape};
+use kafkawire_gen::model::{Field, Type};
+use kafkawire_gen::{Error, ErrorKind, Message, VersionSet, load_message};
 
 const CUR_FILE: &str = "current/FooRequest.json";
 const OLD_FILE: &str = "history/3.9.0/FooRequest.json";

@@ -1,10 +1,10 @@
 //! Library pieces behind `cargo xtask regen`: the registry's Rust module check,
 //! unknown-key reporting, the wire-compatibility check and the changelog diff.
 
-use kafka_protocol_gen::changelog::{self, Section};
-use kafka_protocol_gen::{ErrorKind, load_message};
+use kafkawire_gen::changelog::{self, Section};
+use kafkawire_gen::{ErrorKind, load_message};
 
-fn msg(text: &str) -> kafka_protocol_gen::Message {
+fn msg(text: &str) -> kafkawire_gen::Message {
     load_message("t.json", "test", text).unwrap()
 }
 
@@ -17,7 +17,7 @@ fn two_messages_with_one_rust_module_are_rejected() {
         r#"{ "name": "FooBAR", "type": "data", "validVersions": "0", "flexibleVersions": "none", "fields": [] }"#,
     );
     assert_eq!(a.module, b.module);
-    let e = kafka_protocol_gen::check_registry("t", &[a, b]).unwrap_err();
+    let e = kafkawire_gen::check_registry("t", &[a, b]).unwrap_err();
     match e.kind {
         ErrorKind::DuplicateMessage(text) => assert!(text.contains("foo_bar"), "{text}"),
         other => panic!("{other:?}"),
@@ -93,7 +93,7 @@ fn struct_rename_is_reported_with_rust_names() {
 
 #[test]
 fn unknown_keys_found_at_any_depth() {
-    let keys = kafka_protocol_gen::spec::unknown_keys(
+    let keys = kafkawire_gen::spec::unknown_keys(
         &V0.replace(r#""name": "B","#, r#""name": "B", "sinceKip": 1234,"#),
     )
     .unwrap();

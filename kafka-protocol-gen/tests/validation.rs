@@ -4,8 +4,8 @@
 //! Every negative test checks the exact error kind with its values, the file
 //! and the field path.
 
-use kafka_protocol_gen::model::{DefaultValue, Field, Struct, Type, field_ident};
-use kafka_protocol_gen::{Error, ErrorKind, Message, VersionSet, check_registry, load_message};
+use kafkawire_gen::model::{DefaultValue, Field, Struct, Type, field_ident};
+use kafkawire_gen::{Error, ErrorKind, Message, VersionSet, check_registry, load_message};
 
 const FILE: &str = "current/FooBarRequest.json";
 

@@ -15,8 +15,8 @@
 //! newer code still decodes and prints, as an unknown code.
 //!
 //! ```
-//! use kafka_protocol::ErrorCode;
-//! use kafka_protocol::messages::ApiVersionsResponse;
+//! use kafkawire::ErrorCode;
+//! use kafkawire::messages::ApiVersionsResponse;
 //!
 //! let response = ApiVersionsResponse::default().with_error_code(35);
 //! let error = ErrorCode::from(response.error_code);

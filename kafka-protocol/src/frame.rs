@@ -18,9 +18,9 @@
 //!
 //! ```
 //! use bytes::BytesMut;
-//! use kafka_protocol::frame::{self, FrameCodec, InFlight};
-//! use kafka_protocol::messages::{ApiVersionsRequest, ApiVersionsResponse, RequestHeader};
-//! use kafka_protocol::{ApiKey, Message};
+//! use kafkawire::frame::{self, FrameCodec, InFlight};
+//! use kafkawire::messages::{ApiVersionsRequest, ApiVersionsResponse, RequestHeader};
+//! use kafkawire::{ApiKey, Message};
 //!
 //! // A client writes a request frame and remembers what it asked.
 //! let mut header = RequestHeader::default();

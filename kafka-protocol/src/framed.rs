@@ -22,11 +22,11 @@
 //!
 //! ```
 //! use futures_util::{SinkExt, StreamExt};
-//! use kafka_protocol::framed::{ClientCodec, IncomingRequest, IncomingResponse, ServerCodec};
-//! use kafka_protocol::frame::{RequestFrame, ResponseFrame};
-//! use kafka_protocol::any::{AnyRequest, AnyResponse};
-//! use kafka_protocol::messages::{ApiVersionsRequest, ApiVersionsResponse, RequestHeader, ResponseHeader};
-//! use kafka_protocol::ApiKey;
+//! use kafkawire::framed::{ClientCodec, IncomingRequest, IncomingResponse, ServerCodec};
+//! use kafkawire::frame::{RequestFrame, ResponseFrame};
+//! use kafkawire::any::{AnyRequest, AnyResponse};
+//! use kafkawire::messages::{ApiVersionsRequest, ApiVersionsResponse, RequestHeader, ResponseHeader};
+//! use kafkawire::ApiKey;
 //! use tokio_util::codec::Framed;
 //!
 //! # #[tokio::main(flavor = "current_thread")]

@@ -5,13 +5,13 @@
 //! (Kafka 4.4.0) merged with the versions Kafka 4.0 removed (kept from 3.9.0),
 //! each version with exactly the wire shape of the release that defined it.
 //! The code is generated at build time from Kafka's own JSON schemas by
-//! `kafka-protocol-gen`; this crate's hand-written part is the wire primitives
+//! `kafkawire-gen`; this crate's hand-written part is the wire primitives
 //! the generated code calls, the errors, and the API table.
 //!
 //! ```
 //! use bytes::{Bytes, BytesMut};
-//! use kafka_protocol::messages::{MetadataRequest, metadata_request::MetadataRequestTopic};
-//! use kafka_protocol::{ApiKey, Message, Request};
+//! use kafkawire::messages::{MetadataRequest, metadata_request::MetadataRequestTopic};
+//! use kafkawire::{ApiKey, Message, Request};
 //!
 //! let mut request = MetadataRequest::default();
 //! let mut topic = MetadataRequestTopic::default();
@@ -55,9 +55,9 @@
 //!
 //! ```
 //! # #[cfg(feature = "serde")] {
-//! use kafka_protocol::messages::MetadataRequest;
-//! use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
-//! use kafka_protocol::Uuid;
+//! use kafkawire::messages::MetadataRequest;
+//! use kafkawire::messages::metadata_request::MetadataRequestTopic;
+//! use kafkawire::Uuid;
 //!
 //! let request = MetadataRequest::default()
 //!     .with_topics(Some(vec![MetadataRequestTopic::default()
@@ -145,10 +145,10 @@ pub mod messages {
 ///
 /// ```
 /// use bytes::BytesMut;
-/// use kafka_protocol::any::AnyRequest;
-/// use kafka_protocol::frame::{FrameCodec, RequestFrame};
-/// use kafka_protocol::messages::{MetadataRequest, RequestHeader};
-/// use kafka_protocol::ApiKey;
+/// use kafkawire::any::AnyRequest;
+/// use kafkawire::frame::{FrameCodec, RequestFrame};
+/// use kafkawire::messages::{MetadataRequest, RequestHeader};
+/// use kafkawire::ApiKey;
 ///
 /// let header = RequestHeader::default()
 ///     .with_request_api_key(ApiKey::METADATA.0)
@@ -172,11 +172,11 @@ pub mod messages {
 ///
 /// Build cost: the two enums (about 4,300 generated lines, 93 arms per
 /// method) add about 11% to a clean debug build of this crate: `cargo clean
-/// -p kafka-protocol && time cargo build -p kafka-protocol` took 14.4-14.8 s
+/// -p kafkawire && time cargo build -p kafkawire` took 14.4-14.8 s
 /// of CPU (28-31 s wall) without them and 15.9-17.0 s of CPU (31-35 s wall)
 /// with them, on a shared 2-core machine. In release, compiling the crate
 /// itself takes 42 s of CPU with them and 37 s without (`touch
-/// kafka-protocol/src/lib.rs && cargo build --release -p kafka-protocol`,
+/// kafka-protocol/src/lib.rs && cargo build --release -p kafkawire`,
 /// `CARGO_INCREMENTAL=0`), and a clean release build of the crate with its
 /// dependencies 54 s against 49 s. Below the 20% bar set for a feature flag,
 /// so they are always compiled.

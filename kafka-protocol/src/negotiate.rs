@@ -15,10 +15,10 @@
 //!
 //! ```
 //! use bytes::Bytes;
-//! use kafka_protocol::messages::api_versions_response::ApiVersion;
-//! use kafka_protocol::messages::ApiVersionsResponse;
-//! use kafka_protocol::negotiate::{Negotiation, decode_api_versions_response};
-//! use kafka_protocol::{ApiKey, ErrorCode, Message};
+//! use kafkawire::messages::api_versions_response::ApiVersion;
+//! use kafkawire::messages::ApiVersionsResponse;
+//! use kafkawire::negotiate::{Negotiation, decode_api_versions_response};
+//! use kafkawire::{ApiKey, ErrorCode, Message};
 //!
 //! // A broker that knows ApiVersions v0-2 answers a v3 request with a v0 body.
 //! let old = ApiVersionsResponse::default()

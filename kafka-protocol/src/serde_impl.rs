@@ -254,8 +254,8 @@ impl<'de> Deserialize<'de> for RawTaggedField {
 /// always written (in a frame too).
 ///
 /// ```
-/// use kafka_protocol::AtVersion;
-/// use kafka_protocol::messages::ProduceRequest;
+/// use kafkawire::AtVersion;
+/// use kafkawire::messages::ProduceRequest;
 ///
 /// let request = ProduceRequest::default().with_acks(-1);
 /// let all = serde_json::to_string(&request).unwrap();

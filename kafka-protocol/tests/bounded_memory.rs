@@ -3,8 +3,8 @@
 //! inputs whose counts and lengths lie, and the bound is asserted.
 
 use bytes::Bytes;
-use kafka_protocol::Message;
-use kafka_protocol::messages::{
+use kafkawire::Message;
+use kafkawire::messages::{
     ApiVersionsRequest, FetchResponse, MetadataRequest, MetadataResponse, ProduceRequest,
 };
 use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};

@@ -3,17 +3,17 @@
 
 use bytes::{BufMut, Bytes, BytesMut};
 use futures_util::{SinkExt, StreamExt};
-use kafka_protocol::any::{AnyRequest, AnyResponse};
-use kafka_protocol::frame::{FrameCodec, RequestFrame, ResponseFrame};
-use kafka_protocol::framed::{
+use kafkawire::any::{AnyRequest, AnyResponse};
+use kafkawire::frame::{FrameCodec, RequestFrame, ResponseFrame};
+use kafkawire::framed::{
     ClientCodec, FrameError, IncomingRequest, IncomingResponse, RawRequest, RawResponse,
     ServerCodec,
 };
-use kafka_protocol::messages::{
+use kafkawire::messages::{
     ApiVersionsRequest, ApiVersionsResponse, MetadataRequest, ProduceRequest, RequestHeader,
     ResponseHeader,
 };
-use kafka_protocol::{ApiKey, DecodeErrorKind, EncodeErrorKind, Message};
+use kafkawire::{ApiKey, DecodeErrorKind, EncodeErrorKind, Message};
 use tokio_util::codec::{Decoder, Encoder, Framed};
 
 fn header(api: ApiKey, version: i16, id: i32) -> RequestHeader {
@@ -133,7 +133,7 @@ fn unknown_api_keys_and_versions_pass_through_with_their_header() {
 fn a_malformed_frame_of_a_known_api_is_an_error() {
     // Metadata v12 whose body stops after the header.
     let mut wire = BytesMut::new();
-    kafka_protocol::frame::encode_request(
+    kafkawire::frame::encode_request(
         &mut wire,
         &header(ApiKey::METADATA, 12, 3),
         &MetadataRequest::default(),
@@ -205,7 +205,7 @@ async fn client_and_server_over_a_pipe() {
         })
         .await
         .unwrap();
-    let metadata = kafka_protocol::messages::MetadataResponse::default().with_throttle_time_ms(5);
+    let metadata = kafkawire::messages::MetadataResponse::default().with_throttle_time_ms(5);
     server
         .send(ResponseFrame::new(
             ResponseHeader::default().with_correlation_id(2),

@@ -15,14 +15,14 @@ use crate::error::{Error, ErrorKind, Result};
 /// the header, the length and the CRC-32C, compressing first if asked.
 ///
 /// ```
-/// use kafka_records::{RecordBatchBuilder, ReadOptions};
+/// use kafkawire_records::{RecordBatchBuilder, ReadOptions};
 /// let mut b = RecordBatchBuilder::new(100);
 /// b.append(1_700_000_000_000, Some(b"k"), Some(b"v"), &[(b"h".as_slice(), None)])?;
 /// b.append(1_700_000_000_005, None, Some(b""), &[])?;
 /// let batch = b.finish_batch()?;
 /// assert_eq!(batch.record_count, 2);
 /// batch.validate(&ReadOptions::default())?;
-/// # Ok::<(), kafka_records::Error>(())
+/// # Ok::<(), kafkawire_records::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct RecordBatchBuilder {

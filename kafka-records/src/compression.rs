@@ -1,13 +1,13 @@
-//! The bridge to `kafka-compress`: every codec call of this crate goes
+//! The bridge to `kafkawire-compress`: every codec call of this crate goes
 //! through here, with the output limit applied and errors mapped.
 
 use bytes::Bytes;
 
 use crate::error::{Error, ErrorKind, Result};
 
-pub use kafka_compress::Compression;
+pub use kafkawire_compress::Compression;
 
-fn map(field: &'static str) -> impl Fn(kafka_compress::Error) -> Error {
+fn map(field: &'static str) -> impl Fn(kafkawire_compress::Error) -> Error {
     move |e| Error::new(ErrorKind::Compression(e), field, 0)
 }
 
@@ -19,7 +19,7 @@ pub(crate) fn decompress(
     limit: usize,
     field: &'static str,
 ) -> Result<Bytes> {
-    kafka_compress::decompress(codec, input, limit)
+    kafkawire_compress::decompress(codec, input, limit)
         .map(Bytes::from)
         .map_err(map(field))
 }
@@ -33,7 +33,7 @@ pub(crate) fn decompress_magic0(
     field: &'static str,
 ) -> Result<Bytes> {
     if codec == Compression::LZ4 {
-        kafka_compress::lz4::decompress_legacy_magic0(input, limit)
+        kafkawire_compress::lz4::decompress_legacy_magic0(input, limit)
             .map(Bytes::from)
             .map_err(map(field))
     } else {
@@ -49,7 +49,7 @@ pub(crate) fn compress(
     out: &mut Vec<u8>,
     field: &'static str,
 ) -> Result<()> {
-    kafka_compress::compress(codec, level, input, out).map_err(map(field))
+    kafkawire_compress::compress(codec, level, input, out).map_err(map(field))
 }
 
 /// Compresses a legacy magic 0 wrapper value (KAFKA-3160 LZ4 framing).
@@ -61,7 +61,7 @@ pub(crate) fn compress_magic0(
     field: &'static str,
 ) -> Result<()> {
     if codec == Compression::LZ4 {
-        kafka_compress::lz4::compress_legacy_magic0(level, input, out).map_err(map(field))
+        kafkawire_compress::lz4::compress_legacy_magic0(level, input, out).map_err(map(field))
     } else {
         compress(codec, level, input, out, field)
     }

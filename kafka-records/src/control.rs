@@ -7,7 +7,7 @@
 //! `SnapshotFooterRecord`, `KRaftVersionRecord`, `VotersRecord`) for the
 //! others. This module parses the key and exposes the value bytes
 //! unchanged; with the `control-values` feature (on by default) it also
-//! decodes and encodes the values with the types `kafka-protocol` generates
+//! decodes and encodes the values with the types `kafkawire` generates
 //! (`ControlValue`).
 //!
 //! A value is "version prefixed": an int16 schema version, then the message
@@ -114,7 +114,7 @@ pub struct ControlRecord {
     /// The key.
     pub key: ControlRecordKey,
     /// The value bytes as on the wire (`None` if null), to be decoded with
-    /// the `kafka-protocol` type for [`ControlRecordKey::record_type`].
+    /// the `kafkawire` type for [`ControlRecordKey::record_type`].
     pub value: Option<Bytes>,
 }
 
@@ -138,8 +138,8 @@ pub use typed::ControlValue;
 #[cfg(feature = "control-values")]
 mod typed {
     use bytes::{BufMut, Bytes, BytesMut};
-    use kafka_protocol::Message;
-    use kafka_protocol::messages::{
+    use kafkawire::Message;
+    use kafkawire::messages::{
         EndTxnMarker, KRaftVersionRecord, LeaderChangeMessage, SnapshotFooterRecord,
         SnapshotHeaderRecord, VotersRecord,
     };
@@ -249,7 +249,7 @@ mod typed {
     }
 
     impl ControlRecord {
-        /// Decodes the value with `kafka-protocol`'s type for this record's
+        /// Decodes the value with `kafkawire`'s type for this record's
         /// type: the version read and the value, or `Ok(None)` for an unknown
         /// type. A null value is an [`ErrorKind::InvalidControlValue`] error.
         pub fn decode_value(&self) -> Result<Option<(i16, ControlValue)>> {

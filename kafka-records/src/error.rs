@@ -73,8 +73,8 @@ pub enum ErrorKind {
     /// not available in this build.
     UnsupportedCompression(Compression),
     /// The codec failed: corrupt input, output past the limit, or a codec
-    /// unknown to or disabled in `kafka-compress`.
-    Compression(kafka_compress::Error),
+    /// unknown to or disabled in `kafkawire-compress`.
+    Compression(kafkawire_compress::Error),
     /// A value is too large or out of range to be written in this format.
     Overflow,
     /// A control record key is shorter than 4 bytes or missing.
@@ -82,12 +82,12 @@ pub enum ErrorKind {
     /// A control record value is null, shorter than its version, or has a
     /// negative version.
     InvalidControlValue,
-    /// `kafka-protocol` could not decode a control record value.
+    /// `kafkawire` could not decode a control record value.
     #[cfg(feature = "control-values")]
-    ControlValueDecode(kafka_protocol::DecodeError),
-    /// `kafka-protocol` could not encode a control record value.
+    ControlValueDecode(kafkawire::DecodeError),
+    /// `kafkawire` could not encode a control record value.
     #[cfg(feature = "control-values")]
-    ControlValueEncode(kafka_protocol::EncodeError),
+    ControlValueEncode(kafkawire::EncodeError),
 }
 
 /// An error from decoding, encoding or checking records.

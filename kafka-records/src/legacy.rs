@@ -13,7 +13,7 @@
 //! messages. Inner offsets under a magic 1 wrapper are relative: the
 //! wrapper carries the absolute offset of the last inner message. Under a
 //! magic 0 wrapper they are absolute. LZ4 under magic 0 uses Kafka's
-//! original frame checksum (KAFKA-3160), handled by `kafka-compress`.
+//! original frame checksum (KAFKA-3160), handled by `kafkawire-compress`.
 
 use bytes::{BufMut, Bytes};
 
@@ -73,7 +73,7 @@ impl LegacyAttributes {
 /// messages. Inner offsets under a magic 1 wrapper are relative: the
 /// wrapper carries the absolute offset of the last inner message. Under a
 /// magic 0 wrapper they are absolute. LZ4 under magic 0 uses Kafka's
-/// original frame checksum (KAFKA-3160), handled by `kafka-compress`.
+/// original frame checksum (KAFKA-3160), handled by `kafkawire-compress`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct LegacyMessage {

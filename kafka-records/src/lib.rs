@@ -20,7 +20,7 @@
 //! [`RecordBatch::validate`] do what a broker must.
 //!
 //! ```
-//! use kafka_records::{BatchStream, Batch, Compression, ReadOptions, RecordBatchBuilder};
+//! use kafkawire_records::{BatchStream, Batch, Compression, ReadOptions, RecordBatchBuilder};
 //!
 //! let mut builder = RecordBatchBuilder::new(0).compression(Compression::ZSTD, None);
 //! builder.append(1_700_000_000_000, Some(b"key"), Some(b"value"), &[(b"trace".as_slice(), None)])?;
@@ -36,7 +36,7 @@
 //!         assert_eq!(record.headers.iter().next().map(|h| h.value), Some(None));
 //!     }
 //! }
-//! # Ok::<(), kafka_records::Error>(())
+//! # Ok::<(), kafkawire_records::Error>(())
 //! ```
 //!
 //! # Decisions
@@ -57,7 +57,7 @@
 //! - Legacy wrappers: nested compression and inner messages whose magic
 //!   differs from the wrapper's are errors, as in Kafka.
 //! - Features: `control-values` (default) decodes control record values
-//!   with `kafka-protocol`'s generated types (`ControlValue` in [`control`]).
+//!   with `kafkawire`'s generated types (`ControlValue` in [`control`]).
 // docs.rs (`--cfg docsrs`): each feature-gated item says which feature.
 #![cfg_attr(docsrs, feature(doc_cfg))]
 #![cfg_attr(

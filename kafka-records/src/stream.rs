@@ -53,7 +53,7 @@ impl Batch {
 ///
 /// ```
 /// use bytes::Bytes;
-/// use kafka_records::{Batch, BatchStream, RecordBatchBuilder};
+/// use kafkawire_records::{Batch, BatchStream, RecordBatchBuilder};
 /// let mut b = RecordBatchBuilder::new(0);
 /// b.append(0, None, Some(b"hello"), &[])?;
 /// let one = b.finish()?;
@@ -63,7 +63,7 @@ impl Batch {
 /// assert!(matches!(stream.next(), Some(Ok(Batch::V2(_)))));
 /// assert!(stream.next().is_none());
 /// assert_eq!(stream.partial_tail().map(|t| t.len()), Some(20));
-/// # Ok::<(), kafka_records::Error>(())
+/// # Ok::<(), kafkawire_records::Error>(())
 /// ```
 #[derive(Debug, Clone)]
 pub struct BatchStream {

@@ -2,7 +2,7 @@
 //! broker checks.
 
 use bytes::Bytes;
-use kafka_records::{
+use kafkawire_records::{
     BATCH_HEADER_LEN, BatchAttributes, Compression, ErrorKind, ReadOptions, RecordBatch,
     RecordBatchBuilder, TimestampType,
 };
@@ -255,7 +255,7 @@ fn invalid_compression_level_is_an_error() {
     assert!(
         matches!(
             err.kind(),
-            ErrorKind::Compression(kafka_compress::Error::InvalidLevel { level: 99, .. })
+            ErrorKind::Compression(kafkawire_compress::Error::InvalidLevel { level: 99, .. })
         ),
         "{err:?}"
     );
@@ -365,7 +365,7 @@ fn recompress_between_codecs() {
 /// bytes differed from Java's).
 #[test]
 fn v1_log_append_time_compressed_inner_messages_match_java() {
-    use kafka_records::{Batch, BatchStream, MessageSetBuilder};
+    use kafkawire_records::{Batch, BatchStream, MessageSetBuilder};
     for codec in [Compression::NONE, Compression::GZIP, Compression::LZ4] {
         let mut b = MessageSetBuilder::new(1)
             .unwrap()

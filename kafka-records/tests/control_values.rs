@@ -1,14 +1,14 @@
-//! Typed control record values through `kafka-protocol`'s generated types.
+//! Typed control record values through `kafkawire`'s generated types.
 #![cfg(feature = "control-values")]
 
 use bytes::Bytes;
-use kafka_protocol::messages::leader_change_message::Voter;
-use kafka_protocol::messages::{
+use kafkawire::messages::leader_change_message::Voter;
+use kafkawire::messages::{
     EndTxnMarker, KRaftVersionRecord, LeaderChangeMessage, SnapshotFooterRecord,
     SnapshotHeaderRecord, VotersRecord,
 };
-use kafka_records::control::{ControlRecord, ControlRecordType, ControlValue};
-use kafka_records::{ErrorKind, ReadOptions, RecordBatchBuilder};
+use kafkawire_records::control::{ControlRecord, ControlRecordType, ControlValue};
+use kafkawire_records::{ErrorKind, ReadOptions, RecordBatchBuilder};
 
 fn marker(epoch: i32) -> EndTxnMarker {
     let mut m = EndTxnMarker::default();

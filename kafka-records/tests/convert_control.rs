@@ -1,8 +1,8 @@
 //! Up/down conversion between MessageSet and RecordBatch, and control records.
 
 use bytes::Bytes;
-use kafka_records::control::{ControlRecord, ControlRecordKey, ControlRecordType};
-use kafka_records::{
+use kafkawire_records::control::{ControlRecord, ControlRecordKey, ControlRecordType};
+use kafkawire_records::{
     Batch, BatchStream, Compression, ErrorKind, LegacyAttributes, ReadOptions, RecordBatch,
     RecordBatchBuilder, TimestampType, down_convert, up_convert,
 };
@@ -163,12 +163,12 @@ fn down_convert_skips_control_batches_and_keeps_log_append_time() {
 
 #[test]
 fn up_convert_keeps_gaps_and_splits_on_timestamp_type() {
-    let mut lat = kafka_records::MessageSetBuilder::new(1)
+    let mut lat = kafkawire_records::MessageSetBuilder::new(1)
         .unwrap()
         .log_append_time(99);
     lat.append(100, 1, None, Some(b"x")).unwrap();
     lat.append(105, 2, None, Some(b"y")).unwrap();
-    let mut ct = kafka_records::MessageSetBuilder::new(1).unwrap();
+    let mut ct = kafkawire_records::MessageSetBuilder::new(1).unwrap();
     ct.append(200, 3, Some(b"k"), None).unwrap();
     let mut blob = lat.finish().unwrap().to_vec();
     blob.extend_from_slice(&ct.finish().unwrap());

@@ -1,7 +1,7 @@
 //! Records captured from librdkafka (kcat) Produce requests; see tests/data/README.md.
 
 use bytes::{BufMut, Bytes};
-use kafka_records::{
+use kafkawire_records::{
     Batch, BatchStream, Compression, LegacyMessage, MessageSetBuilder, ReadOptions, Record,
     RecordBatch, RecordBatchBuilder, TimestampType,
 };

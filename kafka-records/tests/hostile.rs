@@ -2,7 +2,7 @@
 //! never a panic, with work and memory bounded by the input.
 
 use bytes::{BufMut, Bytes};
-use kafka_records::{
+use kafkawire_records::{
     Batch, BatchStream, Compression, ErrorKind, LegacyMessage, ReadOptions, RecordBatch,
     RecordBatchBuilder, down_convert, up_convert,
 };
@@ -379,7 +379,7 @@ fn decompression_bomb_hits_the_limit() {
     assert!(
         matches!(
             err.kind(),
-            ErrorKind::Compression(kafka_compress::Error::OutputLimitExceeded { limit }) if *limit == 1 << 20
+            ErrorKind::Compression(kafkawire_compress::Error::OutputLimitExceeded { limit }) if *limit == 1 << 20
         ),
         "{err:?}"
     );
@@ -429,14 +429,14 @@ fn legacy_lying_lengths() {
 /// A wrapper whose inner set nests another compressed wrapper is refused.
 #[test]
 fn nested_compression_is_refused() {
-    let mut inner = kafka_records::MessageSetBuilder::new(1)
+    let mut inner = kafkawire_records::MessageSetBuilder::new(1)
         .unwrap()
         .compression(Compression::GZIP, None)
         .unwrap();
     inner.append(0, 5, None, Some(b"x")).unwrap();
     let inner = inner.finish().unwrap();
     let mut compressed = Vec::new();
-    kafka_compress::compress(Compression::GZIP, None, &inner, &mut compressed).unwrap();
+    kafkawire_compress::compress(Compression::GZIP, None, &inner, &mut compressed).unwrap();
     let mut out = Vec::new();
     // Wrapper by hand: offset 0, magic 1, gzip, ts 0, null key, value.
     let size = 22 + compressed.len();

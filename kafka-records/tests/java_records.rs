@@ -14,7 +14,7 @@
 //!   `rebuild_v2` and `rebuild_legacy` for what is compared when compressed).
 //!
 //! The record matrix (codec x magic x direction) is printed at the end
-//! (`cargo test -p kafka-records --test java_records -- --nocapture`).
+//! (`cargo test -p kafkawire-records --test java_records -- --nocapture`).
 
 #[path = "../../interop/jvm.rs"]
 mod jvm;
@@ -24,9 +24,9 @@ use std::fmt::Write as _;
 
 use bytes::Bytes;
 use jvm::{Answer, CURRENT, Item, Jvm, LEGACY};
-use kafka_protocol::messages::EndTxnMarker;
-use kafka_records::control::{ControlRecord, ControlValue};
-use kafka_records::{
+use kafkawire::messages::EndTxnMarker;
+use kafkawire_records::control::{ControlRecord, ControlValue};
+use kafkawire_records::{
     Batch, BatchStream, Compression, LegacyMessage, MessageSetBuilder, ReadOptions, RecordBatch,
     RecordBatchBuilder, TimestampType,
 };
@@ -366,7 +366,7 @@ fn legacy_cases() -> Vec<Case> {
     cases.into_iter().map(Case::Records).collect()
 }
 
-// ---- building with kafka-records ------------------------------------------
+// ---- building with kafkawire-records ------------------------------------------
 
 fn header_refs(h: &Headers) -> Vec<(&[u8], Option<&[u8]>)> {
     h.iter()
@@ -664,7 +664,7 @@ fn options() -> ReadOptions {
     ReadOptions::default()
 }
 
-/// Reads a Java-built v2 batch with kafka-records and checks it against the case.
+/// Reads a Java-built v2 batch with kafkawire-records and checks it against the case.
 fn check_java_v2(case: &Case, java: &Bytes) -> Rebuild {
     let name = case.name();
     let mut stream = BatchStream::with_options(java.clone(), options());
@@ -850,7 +850,7 @@ fn xerial_blocks(b: &[u8]) -> Vec<usize> {
         let len = u32::from_be_bytes(b[at..at + 4].try_into().unwrap()) as usize;
         // A raw snappy block on its own.
         let block = &b[at + 4..at + 4 + len];
-        let plain = kafka_compress::decompress(Compression::SNAPPY, block, usize::MAX).unwrap();
+        let plain = kafkawire_compress::decompress(Compression::SNAPPY, block, usize::MAX).unwrap();
         out.push(plain.len());
         at += 4 + len;
     }
@@ -873,9 +873,9 @@ fn lz4_blocks(b: &[u8], magic0: bool) -> Vec<usize> {
         frame.extend_from_slice(&b[at - 4..at + len]);
         frame.extend_from_slice(&[0; 4]);
         let plain = if magic0 {
-            kafka_compress::lz4::decompress_legacy_magic0(&frame, usize::MAX)
+            kafkawire_compress::lz4::decompress_legacy_magic0(&frame, usize::MAX)
         } else {
-            kafka_compress::decompress(Compression::LZ4, &frame, usize::MAX)
+            kafkawire_compress::decompress(Compression::LZ4, &frame, usize::MAX)
         };
         out.push(plain.unwrap().len());
         at += len;
@@ -969,9 +969,9 @@ fn rebuild_legacy(s: &Spec, java_entries: &[LegacyMessage], java: &Bytes) -> Reb
     let inner = |m: &LegacyMessage| -> Vec<u8> {
         let v = m.value.as_deref().unwrap();
         if m.magic == 0 && m.compression() == Compression::LZ4 {
-            kafka_compress::lz4::decompress_legacy_magic0(v, usize::MAX).unwrap()
+            kafkawire_compress::lz4::decompress_legacy_magic0(v, usize::MAX).unwrap()
         } else {
-            kafka_compress::decompress(m.compression(), v, usize::MAX).unwrap()
+            kafkawire_compress::decompress(m.compression(), v, usize::MAX).unwrap()
         }
     };
     assert_eq!(inner(&ours), inner(java), "{name}: inner message set");

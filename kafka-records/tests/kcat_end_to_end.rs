@@ -1,10 +1,10 @@
-//! End to end with librdkafka (issue 4: "what kafka-compress compresses, kcat
+//! End to end with librdkafka (issue 4: "what kafkawire-compress compresses, kcat
 //! consumes, through a batch").
 //!
 //! One test starts librdkafka's mock cluster with kcat (Debian package
 //! `kcat`, librdkafka 2.0.2), then, for every codec and several levels:
 //!
-//! 1. over a plain `TcpStream` with `kafka-protocol`'s codec: ApiVersions
+//! 1. over a plain `TcpStream` with `kafkawire`'s codec: ApiVersions
 //!    (the versions used below are negotiated from its answer), Metadata (the
 //!    mock creates the topic), and a Produce request whose records are one
 //!    batch built by [`RecordBatchBuilder`] with that codec;
@@ -29,16 +29,16 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use bytes::{Bytes, BytesMut};
-use kafka_protocol::frame::{self, FrameCodec};
-use kafka_protocol::messages::fetch_request::{FetchPartition, FetchTopic};
-use kafka_protocol::messages::metadata_request::MetadataRequestTopic;
-use kafka_protocol::messages::produce_request::{PartitionProduceData, TopicProduceData};
-use kafka_protocol::messages::{
+use kafkawire::frame::{self, FrameCodec};
+use kafkawire::messages::fetch_request::{FetchPartition, FetchTopic};
+use kafkawire::messages::metadata_request::MetadataRequestTopic;
+use kafkawire::messages::produce_request::{PartitionProduceData, TopicProduceData};
+use kafkawire::messages::{
     ApiVersionsRequest, FetchRequest, MetadataRequest, ProduceRequest, RequestHeader,
 };
-use kafka_protocol::negotiate::{Negotiation, decode_api_versions_response};
-use kafka_protocol::{ApiKey, ErrorCode, Request};
-use kafka_records::{
+use kafkawire::negotiate::{Negotiation, decode_api_versions_response};
+use kafkawire::{ApiKey, ErrorCode, Request};
+use kafkawire_records::{
     Batch, BatchStream, Compression, ReadOptions, RecordBatch, RecordBatchBuilder,
 };
 

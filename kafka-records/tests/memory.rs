@@ -5,7 +5,7 @@
 //! One test function, so no other test allocates at the same time.
 
 use bytes::Bytes;
-use kafka_records::{BatchStream, Compression, ReadOptions, RecordBatch, RecordBatchBuilder};
+use kafkawire_records::{BatchStream, Compression, ReadOptions, RecordBatch, RecordBatchBuilder};
 
 #[global_allocator]
 static ALLOC: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);

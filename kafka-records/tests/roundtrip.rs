@@ -1,7 +1,7 @@
 //! Property tests: random batches through the builder and the reader.
 
 use bytes::Bytes;
-use kafka_records::{
+use kafkawire_records::{
     Batch, BatchAttributes, BatchStream, Compression, MessageSetBuilder, ReadOptions, RecordBatch,
     RecordBatchBuilder, TimestampType,
 };
@@ -312,8 +312,8 @@ proptest! {
         }
         let (bytes, _) = build(&s);
         let opts = ReadOptions::default();
-        let down = kafka_records::down_convert(bytes.clone(), magic, &opts).unwrap();
-        let up = kafka_records::up_convert(down, Compression::NONE, None, &opts).unwrap();
+        let down = kafkawire_records::down_convert(bytes.clone(), magic, &opts).unwrap();
+        let up = kafkawire_records::up_convert(down, Compression::NONE, None, &opts).unwrap();
         let flat = |blob: Bytes| -> Vec<(i64, i64, Option<Bytes>, Option<Bytes>)> {
             let mut v = Vec::new();
             for b in BatchStream::new(blob) {

@@ -2,7 +2,7 @@
 //!
 //! - `cargo xtask regen` validates the bundled schemas (`schemas/`), merges the
 //!   current release with kept history, renders the codec and prints what it
-//!   generated. `kafka-protocol`'s build script runs the same generator on
+//!   generated. `kafkawire`'s build script runs the same generator on
 //!   every build; this command shows the result and fails early with a clear
 //!   message when a schema is wrong.
 //! - `cargo xtask regen --from SOURCE` imports a new Kafka release (a schema
@@ -22,7 +22,7 @@ mod package;
 mod source;
 mod test;
 
-use kafka_protocol_gen::import::{self, ImportError, Options};
+use kafkawire_gen::import::{self, ImportError, Options};
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -133,10 +133,9 @@ fn regen(args: &[String]) -> ExitCode {
         println!("not rebuilding: --schemas is not the workspace's schemas/");
         return code;
     }
-    println!("rebuilding: cargo build -p kafka-protocol");
+    println!("rebuilding: cargo build -p kafkawire");
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    // By manifest path: `-p kafka-protocol` is ambiguous while the lock also
-    // holds the crates.io kafka-protocol (the benchmarks compare against it).
+    // By manifest path: it works whatever the package is named.
     let manifest = root.join("kafka-protocol").join("Cargo.toml");
     match Command::new(cargo)
         .arg("build")
@@ -146,7 +145,7 @@ fn regen(args: &[String]) -> ExitCode {
         .status()
     {
         Ok(s) if s.success() => ExitCode::SUCCESS,
-        Ok(s) => fail(format!("cargo build -p kafka-protocol failed: {s}")),
+        Ok(s) => fail(format!("cargo build -p kafkawire failed: {s}")),
         Err(e) => fail(format!("running cargo: {e}")),
     }
 }
@@ -231,7 +230,7 @@ fn import_release(a: &Args, from: &Path, schemas: &Path) -> ExitCode {
 }
 
 fn check(schemas: &Path) -> ExitCode {
-    let manifest = match kafka_protocol_gen::read_manifest(schemas) {
+    let manifest = match kafkawire_gen::read_manifest(schemas) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };
@@ -281,11 +280,11 @@ fn check(schemas: &Path) -> ExitCode {
 }
 
 fn generate(schemas: &Path, out: &Path) -> ExitCode {
-    let report = match kafka_protocol_gen::generate(schemas, out) {
+    let report = match kafkawire_gen::generate(schemas, out) {
         Ok(r) => r,
         Err(e) => return fail(e),
     };
-    let manifest = match kafka_protocol_gen::read_manifest(schemas) {
+    let manifest = match kafkawire_gen::read_manifest(schemas) {
         Ok(m) => m,
         Err(e) => return fail(e),
     };
@@ -341,11 +340,11 @@ fn expand(args: &[String]) -> ExitCode {
             }
         }
     }
-    let set = match kafka_protocol_gen::load_schema_set(&schemas) {
+    let set = match kafkawire_gen::load_schema_set(&schemas) {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
-    let files = match kafka_protocol_gen::emit::render(&set, "crate::messages", "") {
+    let files = match kafkawire_gen::emit::render(&set, "crate::messages", "") {
         Ok(f) => f,
         Err(e) => return fail(e),
     };
@@ -403,8 +402,8 @@ fn expand(args: &[String]) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn matches_api(m: &kafka_protocol_gen::Message, api: &str) -> bool {
-    use kafka_protocol_gen::MessageKind;
+fn matches_api(m: &kafkawire_gen::Message, api: &str) -> bool {
+    use kafkawire_gen::MessageKind;
     if !matches!(m.kind, MessageKind::Request | MessageKind::Response) {
         return false;
     }

@@ -6,7 +6,7 @@
 //! that needs a file outside its package (the schemas, a README included by a
 //! non-test item) fails here. On top of that this command checks each package's
 //! file list: only the sources, the build script, the examples, the README, and
-//! for `kafka-protocol` every file of the workspace's `schemas/` (a symlink that a
+//! for `kafkawire` every file of the workspace's `schemas/` (a symlink that a
 //! checkout without symlinks would turn into a small file); no tests, captures or
 //! corpora; and each `.crate` under [`MAX_CRATE_BYTES`].
 
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
 /// A budget for one `.crate` (compressed). crates.io accepts 10 MB; the largest
-/// today, kafka-protocol with two Kafka releases of schemas, is about 180 KB.
+/// today, kafkawire with two Kafka releases of schemas, is about 180 KB.
 pub(crate) const MAX_CRATE_BYTES: u64 = 1 << 20;
 
 /// Top-level files a package may hold (cargo adds the first four).
@@ -151,7 +151,7 @@ pub(crate) fn check_listing(
         }
     } else if !shipped.is_empty() {
         problems.push(format!(
-            "{name}: ships a schemas/ folder; only kafka-protocol builds from the schemas"
+            "{name}: ships a schemas/ folder; only kafkawire builds from the schemas"
         ));
     }
     problems
@@ -301,8 +301,8 @@ mod tests {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
         let members = members(root).unwrap();
         let find = |n: &str| members.iter().find(|m| m.name == n).unwrap();
-        assert!(find("kafka-protocol").publish);
-        assert!(find("kafka-records").publish);
+        assert!(find("kafkawire").publish);
+        assert!(find("kafkawire-records").publish);
         assert!(!find("xtask").publish);
     }
 

@@ -2,8 +2,8 @@
 //! Apache Kafka source checkout, a `kafka-clients` jar, or a release version
 //! (`kafka-clients:4.4.0`) whose jar Maven fetches.
 
-use kafka_protocol_gen::JarSource;
-use kafka_protocol_gen::import::SourceFile;
+use kafkawire_gen::JarSource;
+use kafkawire_gen::import::SourceFile;
 use sha2::Digest as _;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
@@ -219,7 +219,7 @@ pub(crate) fn read(path: &Path) -> Result<Release, String> {
 }
 
 fn read_folder(dir: &Path) -> Result<Vec<SourceFile>, String> {
-    let files = kafka_protocol_gen::import::read_dir_files(dir).map_err(|e| e.to_string())?;
+    let files = kafkawire_gen::import::read_dir_files(dir).map_err(|e| e.to_string())?;
     // The schemas and the folder's README, nothing else Kafka does not ship there.
     Ok(files
         .into_iter()

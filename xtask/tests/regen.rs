@@ -5,7 +5,7 @@
 //! The releases come from `tests/data/ladder/`: 3.7.0 complete, then for each
 //! later release only the files that changed and a `REMOVED` list (1.4 MB of
 //! Kafka's Apache-2.0 schema files, byte for byte; `SOURCES.md` gives each
-//! commit). Set `KAFKA_LADDER_BUILD=1` to also compile `kafka-protocol` and run
+//! commit). Set `KAFKA_LADDER_BUILD=1` to also compile `kafkawire` and run
 //! its test suite (the round trips) on every step; see [`ladder_build`].
 
 use std::path::{Path, PathBuf};
@@ -178,8 +178,8 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
 }
 
 fn pairs(root: &Path) -> Vec<(String, i16)> {
-    let set = kafka_protocol_gen::load_schema_set(root).unwrap();
-    kafka_protocol_gen::changelog::pairs(&set.messages)
+    let set = kafkawire_gen::load_schema_set(root).unwrap();
+    kafkawire_gen::changelog::pairs(&set.messages)
 }
 
 /// The changelog section of one import.
@@ -243,7 +243,7 @@ fn ladder_3_7_to_4_4_and_by_trunk() {
     let root = tmp.0.join("schemas");
     root_at_3_7(&root);
     climb(&root, &tmp.0, &LADDER[1..], |release, root| {
-        let m = kafka_protocol_gen::read_manifest(root).unwrap();
+        let m = kafkawire_gen::read_manifest(root).unwrap();
         assert_eq!(m.release, release);
         let hist: Vec<&str> = m.history.iter().map(|h| h.release.as_str()).collect();
         // KIP-896 (4.0.0) removed versions: from then on 3.9.0 is kept, and
@@ -433,7 +433,7 @@ fn tampered_import_is_refused_and_changes_nothing() {
         "{out}"
     );
     assert_eq!(
-        kafka_protocol_gen::read_manifest(&root).unwrap().release,
+        kafkawire_gen::read_manifest(&root).unwrap().release,
         "3.8.0"
     );
     ok(&xtask(&["regen", "--check", "--schemas", s(&root)]));
@@ -589,13 +589,13 @@ fn jar_input() {
         "--no-build",
     ]));
     assert!(out.contains("kafka-clients jar"), "{out}");
-    let m = kafka_protocol_gen::read_manifest(&root).unwrap();
+    let m = kafkawire_gen::read_manifest(&root).unwrap();
     assert_eq!(m.release, "3.8.0");
     assert_eq!(m.commit, "771b9576b00ecf5b64ab6e8bedf04156fbdb5cd6");
     let sha = sha256_hex(&std::fs::read(&jar).unwrap());
     assert_eq!(
         m.jar,
-        Some(kafka_protocol_gen::JarSource {
+        Some(kafkawire_gen::JarSource {
             artifact: "kafka-clients-3.8.0.jar".into(),
             sha256: sha.clone()
         })
@@ -716,7 +716,7 @@ fn maven_release_input() {
         assert!(mvn_args.lines().any(|l| l == a), "{a} not in {mvn_args}");
     }
     assert!(out.contains("kafka-clients jar from Maven"), "{out}");
-    let m = kafka_protocol_gen::read_manifest(&root).unwrap();
+    let m = kafkawire_gen::read_manifest(&root).unwrap();
     assert_eq!(
         (m.release.as_str(), m.commit.as_str()),
         ("3.8.0", LADDER[1].1)
@@ -724,7 +724,7 @@ fn maven_release_input() {
     let sha = sha256_hex(&std::fs::read(&jar).unwrap());
     assert_eq!(
         m.jar,
-        Some(kafka_protocol_gen::JarSource {
+        Some(kafkawire_gen::JarSource {
             artifact: "org.apache.kafka:kafka-clients:3.8.0".into(),
             sha256: sha.clone(),
         })
@@ -790,7 +790,7 @@ fn bundled_release_from_maven() {
         ),
     }
     let ws = workspace().join("schemas");
-    let bundled = kafka_protocol_gen::read_manifest(&ws).unwrap();
+    let bundled = kafkawire_gen::read_manifest(&ws).unwrap();
     let jar = bundled
         .jar
         .clone()
@@ -856,7 +856,7 @@ fn checkout_input() {
         s(&tmp.0.join("out")),
         "--no-build",
     ]));
-    let m = kafka_protocol_gen::read_manifest(&root).unwrap();
+    let m = kafkawire_gen::read_manifest(&root).unwrap();
     assert_eq!(
         (m.release.as_str(), m.commit.as_str()),
         ("3.8.0", "771b9576b00ecf5b64ab6e8bedf04156fbdb5cd6")
@@ -917,13 +917,13 @@ fn expand_one_api() {
 
 /// `KAFKA_LADDER_BUILD=1 cargo test -p xtask --test regen ladder_build -- --ignored`:
 /// every ladder step (and the 4.4 trunk) is imported into a copy of the
-/// workspace, then `kafka-protocol` is built on it, and from 4.1.0 on its unit
+/// workspace, then `kafkawire` is built on it, and from 4.1.0 on its unit
 /// tests (the generated per-message round trips and the codec tests) run too.
 /// `KAFKA_LADDER_STEP=<release>` builds only that step (all are imported).
 /// Slow: the generated codec is compiled once per step; timings in
 /// `xtask/README.md`.
 #[test]
-#[ignore = "slow: builds and tests kafka-protocol once per ladder step; set KAFKA_LADDER_BUILD=1"]
+#[ignore = "slow: builds and tests kafkawire once per ladder step; set KAFKA_LADDER_BUILD=1"]
 fn ladder_build() {
     if std::env::var_os("KAFKA_LADDER_BUILD").is_none() {
         eprintln!("KAFKA_LADDER_BUILD is not set: skipped");
@@ -970,7 +970,7 @@ fn ladder_build() {
             .unwrap()
             .success();
         eprintln!(
-            "{release}: kafka-protocol build {} in {:?}",
+            "{release}: kafkawire build {} in {:?}",
             if built { "passed" } else { "FAILED" },
             started.elapsed()
         );
@@ -978,7 +978,7 @@ fn ladder_build() {
             failed.push(format!("{release} (build)"));
             return;
         }
-        // kafka-protocol's own unit tests name APIs Kafka 4.1 introduced
+        // kafkawire's own unit tests name APIs Kafka 4.1 introduced
         // (ListConfigResources), so before 4.1 they do not compile: there the
         // step is the build above. From 4.1 on every test runs: the ones that
         // list APIs, schemas and versions read them from the schemas.
@@ -992,7 +992,7 @@ fn ladder_build() {
             .status()
             .unwrap();
         eprintln!(
-            "{release}: kafka-protocol tests {} in {:?}",
+            "{release}: kafkawire tests {} in {:?}",
             if status.success() { "passed" } else { "FAILED" },
             started.elapsed()
         );

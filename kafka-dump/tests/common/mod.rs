@@ -8,7 +8,7 @@ use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
 
-/// A file in kafka-protocol's test data (the captures and frames).
+/// A file in kafkawire's test data (the captures and frames).
 pub(crate) fn data(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../kafka-protocol/tests/data")

@@ -3,7 +3,7 @@
 //
 //   java -cp /usr/share/java/snappy-java.jar:/usr/share/java/lz4-java.jar:/usr/share/java/zstd-jni.jar \
 //        Interop.java write DATA_DIR     # writes java-* fixtures of DATA_DIR/payload.jsonl
-//   java -cp ... Interop.java read DIR PAYLOAD   # reads ours-* files written by kafka-compress
+//   java -cp ... Interop.java read DIR PAYLOAD   # reads ours-* files written by kafkawire-compress
 //
 // The LZ4 writer below produces the layout Kafka's Lz4BlockOutputStream
 // produces (LZ4 frame, FLG 0x60, BD 0x40, 64 KiB independent blocks, stored

@@ -1,12 +1,12 @@
 #!/bin/sh
-# Compresses payload.jsonl with kafka-compress (every codec, lz4 at levels 9
+# Compresses payload.jsonl with kafkawire-compress (every codec, lz4 at levels 9
 # and 17 and in the magic-0 layout) and has the Java libraries the Kafka Java
 # client uses read it back. Needs a JDK and Debian's libsnappy-java,
 # liblz4-java and libzstd-jni-java. Run from the workspace root.
 set -eu
 DATA=kafka-compress/tests/data
 OUT=$(mktemp -d)
-cargo build -q -p kafka-compress --example compress_file
+cargo build -q -p kafkawire-compress --example compress_file
 BIN=${CARGO_TARGET_DIR:-target}/debug/examples/compress_file
 $BIN compress gzip < $DATA/payload.jsonl > $OUT/ours-gzip.bin
 $BIN compress snappy < $DATA/payload.jsonl > $OUT/ours-snappy.bin
