@@ -36,13 +36,18 @@ pub enum Section {
     FieldAdded,
     /// A field removed, or present in fewer versions.
     FieldRemoved,
+    /// A field that keeps its wire slot (position or tag) under a new name:
+    /// its Rust field name changes.
+    FieldRenamed,
     /// A field type changed (struct names aside).
     TypeChanged,
     /// A new tagged field, or a field tagged in more versions.
     TaggedFieldAdded,
     /// A struct renamed: its Rust type name changes.
     StructRenamed,
-    /// Flexible, nullable and deprecated version changes.
+    /// Versions Kafka marks deprecated, or no longer deprecated.
+    Deprecated,
+    /// Flexible and nullable version changes.
     Other,
 }
 
@@ -60,9 +65,11 @@ impl Section {
             Section::UnstableFlip => "latestVersionUnstable flips",
             Section::FieldAdded => "Fields added",
             Section::FieldRemoved => "Fields removed",
+            Section::FieldRenamed => "Fields renamed (Rust field names change)",
             Section::TypeChanged => "Type changes",
             Section::TaggedFieldAdded => "New tagged fields",
             Section::StructRenamed => "Struct renames (Rust type names change)",
+            Section::Deprecated => "Deprecated versions (still encoded and decoded here)",
             Section::Other => "Other changes",
         }
     }
@@ -77,6 +84,8 @@ pub struct Change {
     pub message: String,
     /// What changed.
     pub detail: String,
+    /// What code using `kafkawire` must change, when anything.
+    pub code: Option<String>,
 }
 
 /// A stable identity for a message across releases.
@@ -176,11 +185,12 @@ pub fn diff(old: &[Message], new: &[Message]) -> Vec<Change> {
     let mut out = Vec::new();
     let old_by: BTreeMap<String, &Message> = old.iter().map(|m| (message_id(m), m)).collect();
     let new_by: BTreeMap<String, &Message> = new.iter().map(|m| (message_id(m), m)).collect();
-    let mut push = |section, message: &str, detail: String| {
+    let mut push = |section, message: &str, detail: String, code: Option<String>| {
         out.push(Change {
             section,
             message: message.to_string(),
             detail,
+            code,
         });
     };
     for (id, n) in &new_by {
@@ -199,12 +209,14 @@ pub fn diff(old: &[Message], new: &[Message]) -> Vec<Change> {
                             ""
                         }
                     ),
+                    None,
                 ),
                 (MessageKind::Response, Some(_)) => {}
                 _ => push(
                     Section::SchemaAdded,
                     &n.name,
                     format!("{} ({:?}), versions {}", n.name, n.kind, n.valid),
+                    None,
                 ),
             }
             continue;
@@ -224,12 +236,22 @@ pub fn diff(old: &[Message], new: &[Message]) -> Vec<Change> {
                         n.module,
                         n.module.trim_end_matches("_request"),
                     ),
+                    Some(format!(
+                        "`{}Request`/`{}Response` are now `{}Request`/`{}Response` (modules `{}`, `{}_response`)",
+                        api_name(o),
+                        api_name(o),
+                        api_name(n),
+                        api_name(n),
+                        n.module,
+                        n.module.trim_end_matches("_request"),
+                    )),
                 );
             } else if n.kind != MessageKind::Response {
                 push(
                     Section::ApiRenamed,
                     &n.name,
                     format!("{} -> {}", o.name, n.name),
+                    Some(format!("`{}` is now `{}`", o.name, n.name)),
                 );
             }
         }
@@ -248,6 +270,7 @@ pub fn diff(old: &[Message], new: &[Message]) -> Vec<Change> {
                     api_name(o),
                     o.valid
                 ),
+                None,
             ),
             (MessageKind::Response, Some(_)) => {}
             _ => push(
@@ -257,6 +280,7 @@ pub fn diff(old: &[Message], new: &[Message]) -> Vec<Change> {
                     "{} ({:?}), versions {} stay available from history",
                     o.name, o.kind, o.valid
                 ),
+                None,
             ),
         }
     }
@@ -291,7 +315,105 @@ fn evolve(
     (new.subtract(&expected), expected.subtract(&new))
 }
 
-fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, String)) {
+/// A field that kept its wire slot under another name.
+struct Rename {
+    /// The Rust type holding it (the new release's struct name).
+    struct_name: String,
+    old_ident: String,
+    new_ident: String,
+    /// Its type, struct names left out.
+    ty: String,
+    /// The versions both releases define in which the slot is renamed.
+    versions: VersionSet,
+}
+
+/// The fields that keep their wire slot (the same position among a version's
+/// untagged fields, or the same tag) in versions both releases define, under
+/// a new name, keyed by `(old path, new path)`. Kafka renames fields freely:
+/// the wire does not carry names, the generated code does.
+fn renames(o: &Message, n: &Message) -> BTreeMap<(String, String), Rename> {
+    let mut out = BTreeMap::new();
+    for v in o.valid.intersect(&n.valid).iter() {
+        rename_walk(o, 0, "", n, 0, "", v, 0, &mut out);
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn rename_walk(
+    o: &Message,
+    oi: usize,
+    opath: &str,
+    n: &Message,
+    ni: usize,
+    npath: &str,
+    v: i16,
+    depth: usize,
+    out: &mut BTreeMap<(String, String), Rename>,
+) {
+    let (Some(os), Some(ns)) = (o.structs.get(oi), n.structs.get(ni)) else {
+        return;
+    };
+    if depth > 32 {
+        return;
+    }
+    let of: Vec<&Field> = os
+        .fields
+        .iter()
+        .filter(|f| f.mandatory().contains(v))
+        .collect();
+    let nf: Vec<&Field> = ns
+        .fields
+        .iter()
+        .filter(|f| f.mandatory().contains(v))
+        .collect();
+    let mut pairs: Vec<(&Field, &Field)> = Vec::new();
+    if of.len() == nf.len() {
+        pairs.extend(
+            of.iter()
+                .zip(&nf)
+                .filter(|(a, b)| type_text(&a.ty) == type_text(&b.ty))
+                .map(|(a, b)| (*a, *b)),
+        );
+    }
+    if o.flexible.contains(v) && n.flexible.contains(v) {
+        for a in os.fields.iter().filter(|f| f.tagged.contains(v)) {
+            if let Some(b) = ns
+                .fields
+                .iter()
+                .find(|f| f.tagged.contains(v) && f.tag == a.tag)
+                && type_text(&a.ty) == type_text(&b.ty)
+            {
+                pairs.push((a, b));
+            }
+        }
+    }
+    for (a, b) in pairs {
+        let (op, np) = (join(opath, &a.name), join(npath, &b.name));
+        if a.name != b.name {
+            let e = out
+                .entry((op.clone(), np.clone()))
+                .or_insert_with(|| Rename {
+                    struct_name: ns.name.clone(),
+                    old_ident: a.ident.clone(),
+                    new_ident: b.ident.clone(),
+                    ty: type_text(&b.ty),
+                    versions: VersionSet::none(),
+                });
+            e.versions = e.versions.union(&VersionSet::range(v, v));
+        }
+        if let (Some(x), Some(y)) = (
+            crate::model::struct_of(&a.ty),
+            crate::model::struct_of(&b.ty),
+        ) {
+            rename_walk(o, x, &op, n, y, &np, v, depth + 1, out);
+        }
+    }
+}
+
+type Push<'a> = dyn FnMut(Section, &str, String, Option<String>) + 'a;
+
+fn message_diff(o: &Message, n: &Message, push: &mut Push<'_>) {
     let name = n.name.as_str();
     let added = n.valid.subtract(&o.valid);
     if !added.is_empty() {
@@ -299,6 +421,7 @@ fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, S
             Section::VersionsAdded,
             name,
             format!("{name}: {added} (now {})", n.valid),
+            None,
         );
     }
     let removed = o.valid.subtract(&n.valid);
@@ -310,6 +433,7 @@ fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, S
                 "{name}: {removed} (now {}; the removed ones stay from history)",
                 n.valid
             ),
+            None,
         );
     }
     if o.latest_unstable != n.latest_unstable {
@@ -325,7 +449,7 @@ fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, S
                 n.valid.highest().unwrap_or_default()
             )
         };
-        push(Section::UnstableFlip, name, detail);
+        push(Section::UnstableFlip, name, detail, None);
     }
     let (flex_extra, flex_missing) = evolve(o, n, &o.flexible, &n.flexible);
     if !flex_extra.is_empty() || !flex_missing.is_empty() {
@@ -333,24 +457,95 @@ fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, S
             Section::Other,
             name,
             format!("{name}: flexibleVersions {} -> {}", o.flexible, n.flexible),
+            None,
         );
     }
     let (dep_extra, dep_missing) = evolve(o, n, &o.deprecated, &n.deprecated);
     if !dep_extra.is_empty() || !dep_missing.is_empty() {
+        let what = match (dep_extra.is_empty(), dep_missing.is_empty()) {
+            (false, true) => format!("{dep_extra} now deprecated"),
+            (true, false) => format!("{dep_missing} no longer deprecated"),
+            _ => format!("{dep_extra} now deprecated, {dep_missing} no longer"),
+        };
         push(
-            Section::Other,
+            Section::Deprecated,
             name,
             format!(
-                "{name}: deprecatedVersions {} -> {}",
+                "{name}: {what} (deprecatedVersions {} -> {})",
                 o.deprecated, n.deprecated
             ),
+            None,
         );
     }
     let of = fields(o);
     let nf = fields(n);
+    let renamed = renames(o, n);
+    // A rename whose old name is gone: the new path (and its subfields) read
+    // the old one's history.
+    let full: Vec<(&str, &str)> = renamed
+        .keys()
+        .filter(|(op, _)| !nf.contains_key(op))
+        .map(|(op, np)| (op.as_str(), np.as_str()))
+        .collect();
+    let old_path_of = |path: &str| -> String {
+        for (op, np) in &full {
+            if path == *np {
+                return op.to_string();
+            }
+            if let Some(rest) = path.strip_prefix(np).and_then(|r| r.strip_prefix('.')) {
+                return format!("{op}.{rest}");
+            }
+        }
+        path.to_string()
+    };
+    let new_path_of = |path: &str| -> Option<String> {
+        for (op, np) in &full {
+            if path == *op {
+                return Some(np.to_string());
+            }
+            if let Some(rest) = path.strip_prefix(op).and_then(|r| r.strip_prefix('.')) {
+                return Some(format!("{np}.{rest}"));
+            }
+        }
+        None
+    };
+    for ((op, np), r) in &renamed {
+        let still = if nf.contains_key(op) {
+            format!(
+                "; {} remains, in versions {}",
+                op.rsplit('.').next().unwrap_or(op),
+                nf.get(op)
+                    .map(|f| f.field.versions.to_string())
+                    .unwrap_or_default()
+            )
+        } else {
+            String::new()
+        };
+        push(
+            Section::FieldRenamed,
+            name,
+            format!(
+                "{name}.{op} -> {}: {} in versions {} keeps its wire slot{still}",
+                np.rsplit('.').next().unwrap_or(np),
+                r.ty,
+                r.versions
+            ),
+            Some(format!(
+                "`{}::{}` -> `{}` ({name} versions {})",
+                r.struct_name, r.old_ident, r.new_ident, r.versions
+            )),
+        );
+    }
     for (path, nfi) in &nf {
         let f = nfi.field;
-        let Some(ofi) = of.get(path) else {
+        let old_path = old_path_of(path);
+        let Some(ofi) = of.get(&old_path) else {
+            if renamed.keys().any(|(_, np)| np == path) {
+                // Listed as a rename; nothing else to say unless it is also
+                // in versions the old release did not define it in, which
+                // the versions-added line covers.
+                continue;
+            }
             if f.mandatory().is_empty() && !f.tagged.is_empty() {
                 push(
                     Section::TaggedFieldAdded,
@@ -361,12 +556,30 @@ fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, S
                         f.tag.unwrap_or_default(),
                         f.tagged
                     ),
+                    None,
                 );
             } else {
+                // A new struct's fields are listed with it, not one by one.
+                if let Some((parent, _)) = path.rsplit_once('.')
+                    && nf.contains_key(parent)
+                    && !of.contains_key(&old_path_of(parent))
+                {
+                    continue;
+                }
                 push(
                     Section::FieldAdded,
                     name,
-                    format!("{name}.{path}: {} in versions {}", nfi.ty, f.versions),
+                    format!(
+                        "{name}.{path}: {} in versions {}{}",
+                        added_type(n, nfi),
+                        f.versions,
+                        if f.nullable.intersect(&f.versions).is_empty() {
+                            String::new()
+                        } else {
+                            format!(", nullable in {}", f.nullable.intersect(&f.versions))
+                        }
+                    ),
+                    None,
                 );
             }
             continue;
@@ -385,6 +598,7 @@ fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, S
                     g.tagged,
                     f.tagged
                 ),
+                None,
             );
         } else if !extra.is_empty() {
             push(
@@ -394,23 +608,40 @@ fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, S
                     "{name}.{path}: added to versions {extra} (versions {} -> {})",
                     g.versions, f.versions
                 ),
+                None,
             );
         }
+        // Versions where the slot went to a renamed field are listed there.
+        let moved = renamed
+            .iter()
+            .filter(|((op, _), _)| *op == old_path)
+            .fold(VersionSet::none(), |acc, (_, r)| acc.union(&r.versions));
+        let missing = missing.subtract(&moved);
         if !missing.is_empty() {
-            push(
-                Section::FieldRemoved,
-                name,
+            let detail = if g.versions == f.versions {
+                // The field stops where it stopped: the new versions lack it.
+                format!(
+                    "{name}.{path}: not in the new versions {missing} (still in versions {})",
+                    f.versions
+                )
+            } else {
                 format!(
                     "{name}.{path}: removed from versions {missing} (versions {} -> {})",
                     g.versions, f.versions
-                ),
-            );
+                )
+            };
+            push(Section::FieldRemoved, name, detail, None);
         }
         if ofi.ty != nfi.ty {
+            let owner = struct_owner(n, path);
             push(
                 Section::TypeChanged,
                 name,
                 format!("{name}.{path}: {} -> {}", ofi.ty, nfi.ty),
+                Some(format!(
+                    "`{owner}::{}` is now {} (was {}), so its Rust type changes",
+                    f.ident, nfi.ty, ofi.ty
+                )),
             );
         }
         if let (Some(a), Some(b)) = (&ofi.struct_name, &nfi.struct_name)
@@ -423,6 +654,7 @@ fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, S
                     "{name}.{path}: struct {a} -> {b} (Rust type `{}::{a}` -> `{}::{b}`)",
                     o.module, n.module
                 ),
+                Some(format!("`{}::{a}` is now `{}::{b}`", o.module, n.module)),
             );
         }
         let (null_extra, null_missing) = evolve(o, n, &g.nullable, &f.nullable);
@@ -434,24 +666,69 @@ fn message_diff(o: &Message, n: &Message, push: &mut impl FnMut(Section, &str, S
                     "{name}.{path}: nullableVersions {} -> {}",
                     g.nullable, f.nullable
                 ),
+                None,
             );
         }
     }
     for (path, ofi) in &of {
-        if !nf.contains_key(path) {
-            push(
-                Section::FieldRemoved,
-                name,
-                format!(
-                    "{name}.{path}: {} (was versions {}) no longer in the schema",
-                    ofi.ty, ofi.field.versions
-                ),
-            );
+        if nf.contains_key(path) || new_path_of(path).is_some_and(|p| nf.contains_key(&p)) {
+            continue;
         }
+        let owner = struct_owner(o, path);
+        push(
+            Section::FieldRemoved,
+            name,
+            format!(
+                "{name}.{path}: {} (was versions {}) no longer in the schema",
+                ofi.ty, ofi.field.versions
+            ),
+            Some(format!(
+                "`{owner}::{}` goes away unless a kept history release still defines it",
+                ofi.field.ident
+            )),
+        );
     }
 }
 
-/// Renders one changelog section in Markdown.
+/// A new field's type for the changelog: a struct with its name and fields.
+fn added_type(m: &Message, fi: &FieldInfo<'_>) -> String {
+    match (crate::model::struct_of(&fi.field.ty), &fi.struct_name) {
+        (Some(i), Some(sname)) => {
+            let fields: Vec<&str> = m
+                .structs
+                .get(i)
+                .map(|s| s.fields.iter().map(|f| f.name.as_str()).collect())
+                .unwrap_or_default();
+            let outer = fi.ty.trim_end_matches("struct");
+            format!("{outer}{sname} (struct: {})", fields.join(", "))
+        }
+        _ => fi.ty.clone(),
+    }
+}
+
+/// The Rust type holding the field at `path` (`Topics.Partitions.Index`).
+fn struct_owner(m: &Message, path: &str) -> String {
+    let mut idx = 0;
+    let mut parts: Vec<&str> = path.split('.').collect();
+    parts.pop();
+    for p in parts {
+        let next = m
+            .structs
+            .get(idx)
+            .and_then(|s| s.fields.iter().find(|f| f.name == p))
+            .and_then(|f| crate::model::struct_of(&f.ty));
+        match next {
+            Some(i) => idx = i,
+            None => break,
+        }
+    }
+    m.structs
+        .get(idx)
+        .map_or_else(|| m.name.clone(), |s| s.name.clone())
+}
+
+/// Renders one changelog section in Markdown (without
+/// [`render_code_changes`], which the import appends after its history notes).
 pub fn render_markdown(from: &str, to: &str, commit: &str, changes: &[Change]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "## Kafka {from} -> {to}");
@@ -465,7 +742,30 @@ pub fn render_markdown(from: &str, to: &str, commit: &str, changes: &[Change]) -
         return out;
     }
     let mut current = None;
+    let removals = [
+        Section::ApiRemoved,
+        Section::SchemaRemoved,
+        Section::VersionsRemoved,
+        Section::Deprecated,
+    ];
+    let mut removals_said = false;
     for c in changes {
+        if !removals_said
+            && c.section > Section::VersionsRemoved
+            && c.section != Section::Deprecated
+        {
+            removals_said = true;
+            if !changes.iter().any(|c| removals.contains(&c.section)) {
+                if current.is_some() {
+                    out.push('\n');
+                }
+                out.push_str(
+                    "### Versions removed or deprecated\n\nNone: every version the previous release \
+                     defined is still defined, and none is newly deprecated.\n",
+                );
+                current = Some(Section::VersionsRemoved);
+            }
+        }
         if current != Some(c.section) {
             if current.is_some() {
                 out.push('\n');
@@ -474,6 +774,33 @@ pub fn render_markdown(from: &str, to: &str, commit: &str, changes: &[Change]) -
             current = Some(c.section);
         }
         let _ = writeln!(out, "- {}", c.detail);
+    }
+    if !removals_said && !changes.iter().any(|c| removals.contains(&c.section)) {
+        out.push_str(
+            "\n### Versions removed or deprecated\n\nNone: every version the previous release \
+             defined is still defined, and none is newly deprecated.\n",
+        );
+    }
+    out.push('\n');
+    out
+}
+
+/// The closing part of a changelog section: what code using `kafkawire`
+/// must change (renamed types and fields, changed types), or that nothing must.
+pub fn render_code_changes(changes: &[Change]) -> String {
+    let mut out = String::new();
+    out.push_str("### What code using kafkawire must change\n\n");
+    let code: Vec<&str> = changes.iter().filter_map(|c| c.code.as_deref()).collect();
+    if code.is_empty() {
+        out.push_str(
+            "Nothing: every change is an addition. New fields start at their defaults (the \
+             generated structs are `#[non_exhaustive]` and built with `Default` and the `with_` \
+             setters), and new versions are negotiated only by code that asks for them.\n",
+        );
+    } else {
+        for c in code {
+            let _ = writeln!(out, "- {c}");
+        }
     }
     out.push('\n');
     out

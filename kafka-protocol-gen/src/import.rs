@@ -20,7 +20,9 @@ use crate::changelog::{self, Change, WireChange};
 use crate::error::{Error, ErrorKind};
 use crate::model::Message;
 use crate::spec::UnknownKey;
-use crate::{HistoryEntry, Manifest, check_registry, load_message, load_release, read_manifest};
+use crate::{
+    HistoryEntry, JarSource, Manifest, check_registry, load_message, load_release, read_manifest,
+};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -42,6 +44,9 @@ pub struct Options {
     pub commit: String,
     /// Proceed even though versions earlier releases defined change shape.
     pub allow_wire_change: bool,
+    /// The jar the files were read from, recorded in the manifest (a
+    /// re-import of the recorded release without one keeps the recorded jar).
+    pub jar: Option<JarSource>,
 }
 
 /// Why an import was refused.
@@ -219,6 +224,7 @@ impl Plan {
             }
             out.push('\n');
         }
+        out.push_str(&changelog::render_code_changes(&self.changes));
         out
     }
 }
@@ -425,6 +431,14 @@ pub fn plan(
         current: old_manifest.current.clone(),
         history,
         digest: digest(&files),
+        jar: match &opts.jar {
+            Some(j) => Some(j.clone()),
+            // The recorded jar still describes the files only if they are the same.
+            None if same_release && digest(&files) == old_manifest.digest => {
+                old_manifest.jar.clone()
+            }
+            None => None,
+        },
     };
 
     // Stage the complete tree, then load it exactly as the build will.

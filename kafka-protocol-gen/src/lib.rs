@@ -51,6 +51,21 @@ pub struct Manifest {
     /// `cargo xtask regen` so `regen --check` notices hand edits.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub digest: String,
+    /// The jar the current files were read from, when they came from one
+    /// (`cargo xtask regen --from kafka-clients:VERSION` or a jar's path).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jar: Option<JarSource>,
+}
+
+/// The `kafka-clients` jar a release was imported from.
+#[derive(Clone, Debug, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct JarSource {
+    /// Its Maven coordinates (`org.apache.kafka:kafka-clients:4.4.0`) when
+    /// it was fetched by version, else its file name.
+    pub artifact: String,
+    /// The SHA-256 of the jar's bytes, 64 lower-case hex digits.
+    pub sha256: String,
 }
 
 /// One kept release in the manifest.
@@ -255,6 +270,7 @@ pub fn generate_dir(
             current: sub.into(),
             history: Vec::new(),
             digest: String::new(),
+            jar: None,
         },
         messages,
     };

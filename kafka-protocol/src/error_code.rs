@@ -6,12 +6,13 @@
 //! Java client treats the error as retriable (its exception is a
 //! `RetriableException`).
 //!
-//! The table covers every code from -1 to 133 as Kafka's
+//! The table covers every code from -1 to 136 as Kafka's
 //! `clients/src/main/java/org/apache/kafka/common/protocol/Errors.java`
 //! defines them (129-133, `REBOOTSTRAP_REQUIRED` to
-//! `SHARE_SESSION_LIMIT_REACHED`, came with Kafka 4.0-4.1). No code above 133
-//! was found in the sources this table was checked against; a newer one
-//! still decodes and prints, as an unknown code.
+//! `SHARE_SESSION_LIMIT_REACHED`, came with Kafka 4.0-4.1; 134-136,
+//! `GROUP_DELETION_FAILED` to `CONTROLLER_ID_NOT_REGISTERED`, with 4.4.0,
+//! checked against the `Errors` class of the 4.4.0 `kafka-clients` jar). A
+//! newer code still decodes and prints, as an unknown code.
 //!
 //! ```
 //! use kafkawire::ErrorCode;
@@ -42,7 +43,7 @@ struct Entry {
 /// The lowest known code.
 const LOWEST: i16 = -1;
 
-/// Codes -1 to 133, in order (index = code + 1).
+/// Codes -1 to 136, in order (index = code + 1).
 static TABLE: &[Entry] = &[
     Entry {
         name: "UNKNOWN_SERVER_ERROR",
@@ -719,6 +720,21 @@ static TABLE: &[Entry] = &[
         message: "The limit of share sessions has been reached.",
         retriable: true,
     },
+    Entry {
+        name: "GROUP_DELETION_FAILED",
+        message: "DeleteGroups could not complete; see the error message on the per-group result for details.",
+        retriable: false,
+    },
+    Entry {
+        name: "STREAMS_TOPOLOGY_DESCRIPTION_UPDATE_FAILED",
+        message: "The broker could not process the topology description update; see the error message for details.",
+        retriable: false,
+    },
+    Entry {
+        name: "CONTROLLER_ID_NOT_REGISTERED",
+        message: "The given controller ID was not registered.",
+        retriable: false,
+    },
 ];
 
 impl ErrorCode {
@@ -992,6 +1008,12 @@ impl ErrorCode {
     pub const STREAMS_TOPOLOGY_FENCED: ErrorCode = ErrorCode(132);
     /// 133: The limit of share sessions has been reached. Retriable.
     pub const SHARE_SESSION_LIMIT_REACHED: ErrorCode = ErrorCode(133);
+    /// 134: DeleteGroups could not complete; see the error message on the per-group result for details.
+    pub const GROUP_DELETION_FAILED: ErrorCode = ErrorCode(134);
+    /// 135: The broker could not process the topology description update; see the error message for details.
+    pub const STREAMS_TOPOLOGY_DESCRIPTION_UPDATE_FAILED: ErrorCode = ErrorCode(135);
+    /// 136: The given controller ID was not registered.
+    pub const CONTROLLER_ID_NOT_REGISTERED: ErrorCode = ErrorCode(136);
 
     fn entry(self) -> Option<&'static Entry> {
         let index = usize::try_from(i32::from(self.0) - i32::from(LOWEST)).ok()?;
@@ -1090,6 +1112,12 @@ mod tests {
         assert_eq!(ErrorCode(99).name(), Some("POSITION_OUT_OF_RANGE"));
         assert_eq!(ErrorCode(128).name(), Some("INVALID_REGULAR_EXPRESSION"));
         assert_eq!(ErrorCode(133).name(), Some("SHARE_SESSION_LIMIT_REACHED"));
+        assert_eq!(ErrorCode(134).name(), Some("GROUP_DELETION_FAILED"));
+        assert!(!ErrorCode::GROUP_DELETION_FAILED.is_retriable());
+        assert_eq!(
+            ErrorCode(136).message(),
+            Some("The given controller ID was not registered.")
+        );
         assert_eq!(
             ErrorCode::UNKNOWN_TOPIC_OR_PARTITION.message(),
             Some("This server does not host this topic-partition.")
@@ -1104,7 +1132,7 @@ mod tests {
 
     #[test]
     fn unknown_codes() {
-        for code in [-2, 134, 1000, i16::MAX, i16::MIN] {
+        for code in [-2, 137, 1000, i16::MAX, i16::MIN] {
             let e = ErrorCode(code);
             assert!(!e.is_known() && e.is_err() && !e.is_retriable());
             assert_eq!((e.name(), e.message()), (None, None));
@@ -1118,7 +1146,7 @@ mod tests {
         let all: Vec<ErrorCode> = ErrorCode::all().collect();
         assert_eq!(all.len(), 135);
         assert_eq!(all.first(), Some(&ErrorCode(-1)));
-        assert_eq!(all.last(), Some(&ErrorCode(133)));
+        assert_eq!(all.last(), Some(&ErrorCode(136)));
         let mut names = std::collections::HashSet::new();
         for e in all {
             let name = e.name().unwrap();

@@ -1,8 +1,8 @@
 //! A typed, versioned codec for every Apache Kafka protocol message.
 //!
-//! Every request and response of every API key Kafka has defined (0 to 92),
+//! Every request and response of every API key Kafka has defined (0 to 94),
 //! at every version any release defined: the current release's schemas
-//! (Kafka 4.3.1) merged with the versions Kafka 4.0 removed (kept from 3.9.0),
+//! (Kafka 4.4.0) merged with the versions Kafka 4.0 removed (kept from 3.9.0),
 //! each version with exactly the wire shape of the release that defined it.
 //! The code is generated at build time from Kafka's own JSON schemas by
 //! `kafkawire-gen`; this crate's hand-written part is the wire primitives

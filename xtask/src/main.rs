@@ -6,9 +6,10 @@
 //!   every build; this command shows the result and fails early with a clear
 //!   message when a schema is wrong.
 //! - `cargo xtask regen --from SOURCE` imports a new Kafka release (a schema
-//!   folder, a Kafka source checkout or a `kafka-clients` jar), keeps what it
-//!   no longer defines in history, writes the changelog, regenerates and
-//!   rebuilds.
+//!   folder, a Kafka source checkout, a `kafka-clients` jar, or a release
+//!   version `kafka-clients:4.4.0` whose jar Maven fetches), keeps what it no
+//!   longer defines in history, records the jar's SHA-256, writes the
+//!   changelog, regenerates and rebuilds.
 //! - `cargo xtask regen --check` fails when `schemas/` is not what a regen from
 //!   the recorded release produces.
 //! - `cargo xtask expand [API]` writes the generated code into a folder.
@@ -38,8 +39,9 @@ usage:
   cargo xtask regen --from SOURCE [--release NAME] [--commit SHA]
                     [--allow-wire-change] [--no-build]
                                              import a Kafka release: SOURCE is a schema
-                                             folder, a Kafka source checkout or a
-                                             kafka-clients jar
+                                             folder, a Kafka source checkout, a
+                                             kafka-clients jar, or kafka-clients:VERSION
+                                             (the release's jar, fetched with mvn)
   cargo xtask regen --check                  fail if schemas/ is not what a regen of the
                                              recorded release produces
   cargo xtask expand [API] [--out DIR]       write the generated Rust (formatted) into
@@ -149,7 +151,21 @@ fn regen(args: &[String]) -> ExitCode {
 }
 
 fn import_release(a: &Args, from: &Path, schemas: &Path) -> ExitCode {
-    let src = match source::read(from) {
+    let maven = match source::MavenRelease::parse(&from.to_string_lossy()) {
+        Ok(m) => m,
+        Err(e) => return fail(e),
+    };
+    let read = match &maven {
+        Some(m) => {
+            let dir =
+                std::env::temp_dir().join(format!("kafka-xtask-maven-{}", std::process::id()));
+            let r = source::read_maven(m, &dir);
+            let _ = std::fs::remove_dir_all(&dir);
+            r
+        }
+        None => source::read(from),
+    };
+    let src = match read {
         Ok(s) => s,
         Err(e) => return fail(e),
     };
@@ -172,10 +188,14 @@ fn import_release(a: &Args, from: &Path, schemas: &Path) -> ExitCode {
         src.kind,
         src.files.len()
     );
+    if let Some(j) = &src.jar {
+        println!("jar: {} sha256 {}", j.artifact, j.sha256);
+    }
     let opts = Options {
         release,
         commit,
         allow_wire_change: a.allow_wire_change,
+        jar: src.jar.clone(),
     };
     let staging = staging_dir();
     let result = import::plan(schemas, src.files, &opts, &staging).and_then(|plan| {
@@ -222,6 +242,7 @@ fn check(schemas: &Path) -> ExitCode {
         release: manifest.release.clone(),
         commit: manifest.commit.clone(),
         allow_wire_change: false,
+        jar: manifest.jar.clone(),
     };
     let staging = staging_dir();
     let result = import::plan(schemas, files, &opts, &staging)

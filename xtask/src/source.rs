@@ -1,9 +1,13 @@
 //! Reading a Kafka release from where a user has it: a folder of schemas, an
-//! Apache Kafka source checkout, or a `kafka-clients` jar.
+//! Apache Kafka source checkout, a `kafka-clients` jar, or a release version
+//! (`kafka-clients:4.4.0`) whose jar Maven fetches.
 
+use kafkawire_gen::JarSource;
 use kafkawire_gen::import::SourceFile;
+use sha2::Digest as _;
 use std::io::Read as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 /// Where Kafka keeps the message schemas, in the source tree and in the jar.
 const CHECKOUT_DIR: &str = "clients/src/main/resources/common/message";
@@ -19,12 +23,168 @@ pub(crate) struct Release {
     pub(crate) commit: Option<String>,
     /// What kind of source it was, for messages.
     pub(crate) kind: &'static str,
+    /// The jar, when the source was one: its name and SHA-256.
+    pub(crate) jar: Option<JarSource>,
+}
+
+/// The Maven group and artifact of Kafka's client jar, which holds the schemas.
+const GROUP: &str = "org.apache.kafka";
+const ARTIFACT: &str = "kafka-clients";
+/// The plugin that copies an artifact out of Maven, pinned so every
+/// maintainer runs the same one.
+const DEPENDENCY_PLUGIN: &str = "org.apache.maven.plugins:maven-dependency-plugin:3.8.1";
+
+/// A Kafka release named by its version, `--from kafka-clients:4.4.0` (or the
+/// full coordinates `org.apache.kafka:kafka-clients:4.4.0`).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct MavenRelease {
+    /// The release version, `4.4.0`.
+    pub(crate) version: String,
+}
+
+impl MavenRelease {
+    /// `Ok(None)` when `spec` does not name the Maven artifact (it is then a
+    /// path), an error when it does but the version is not a version.
+    pub(crate) fn parse(spec: &str) -> Result<Option<MavenRelease>, String> {
+        let full = format!("{GROUP}:{ARTIFACT}:");
+        let short = format!("{ARTIFACT}:");
+        let Some(version) = spec
+            .strip_prefix(&full)
+            .or_else(|| spec.strip_prefix(&short))
+        else {
+            return Ok(None);
+        };
+        let valid = version.starts_with(|c: char| c.is_ascii_digit())
+            && version
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_'));
+        if !valid {
+            return Err(format!(
+                "{spec}: {version:?} is not a Kafka release version (give one like {ARTIFACT}:4.4.0)"
+            ));
+        }
+        Ok(Some(MavenRelease {
+            version: version.to_string(),
+        }))
+    }
+
+    /// The Maven coordinates, `org.apache.kafka:kafka-clients:4.4.0`.
+    pub(crate) fn coordinates(&self) -> String {
+        format!("{GROUP}:{ARTIFACT}:{}", self.version)
+    }
+
+    /// The jar's file name as Maven copies it.
+    fn file_name(&self) -> String {
+        format!("{ARTIFACT}-{}.jar", self.version)
+    }
+}
+
+/// The Maven program: `$XTASK_MVN` when set (a wrapper, or the tests' stand-in),
+/// else `mvn` from `PATH`.
+fn mvn_program() -> std::ffi::OsString {
+    std::env::var_os("XTASK_MVN").unwrap_or_else(|| "mvn".into())
+}
+
+/// Fetches the release's `kafka-clients` jar with Maven (through the local
+/// repository, `~/.m2`, with checksums enforced) into `dir`, and returns its path.
+pub(crate) fn fetch(release: &MavenRelease, dir: &Path) -> Result<PathBuf, String> {
+    std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    let mvn = mvn_program();
+    let mut cmd = Command::new(&mvn);
+    cmd.args(["--batch-mode", "--quiet", "--strict-checksums"])
+        .arg(format!("{DEPENDENCY_PLUGIN}:copy"))
+        .arg(format!("-Dartifact={}:jar", release.coordinates()))
+        .arg(format!("-DoutputDirectory={}", dir.display()))
+        .arg("-Dmdep.overWriteReleases=true")
+        // No project: run where no pom.xml can be picked up.
+        .current_dir(dir);
+    let shown = format!(
+        "{} --batch-mode --quiet --strict-checksums {DEPENDENCY_PLUGIN}:copy -Dartifact={}:jar -DoutputDirectory={}",
+        mvn.to_string_lossy(),
+        release.coordinates(),
+        dir.display()
+    );
+    println!("fetching {} with Maven: {shown}", release.coordinates());
+    let out = match cmd.output() {
+        Ok(o) => o,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Err(format!(
+                "`{}` not found: Maven is needed to fetch {} (install it, e.g. `apt-get install maven`), \
+                 or download {} yourself and pass its path to --from",
+                mvn.to_string_lossy(),
+                release.coordinates(),
+                release.file_name()
+            ));
+        }
+        Err(e) => return Err(format!("running `{}`: {e}", mvn.to_string_lossy())),
+    };
+    if !out.status.success() {
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let tail: Vec<&str> = text.lines().rev().take(20).collect();
+        return Err(format!(
+            "Maven could not fetch {} ({}): `{shown}` said:\n{}",
+            release.coordinates(),
+            out.status,
+            tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+        ));
+    }
+    let jar = dir.join(release.file_name());
+    if !jar.is_file() {
+        return Err(format!(
+            "Maven succeeded but left no {} in {}",
+            release.file_name(),
+            dir.display()
+        ));
+    }
+    Ok(jar)
+}
+
+/// Reads a release named by its version: fetches the jar with Maven into
+/// `dir`, reads it, and checks that the jar says it is that release.
+pub(crate) fn read_maven(release: &MavenRelease, dir: &Path) -> Result<Release, String> {
+    let jar = fetch(release, dir)?;
+    let bytes = std::fs::read(&jar).map_err(|e| format!("{}: {e}", jar.display()))?;
+    let mut r = read_jar(&bytes).map_err(|e| format!("{}: {e}", jar.display()))?;
+    if r.release.as_deref() != Some(release.version.as_str()) {
+        return Err(format!(
+            "{}: the jar says it is Kafka {}, not {}",
+            jar.display(),
+            r.release
+                .as_deref()
+                .unwrap_or("(no kafka/kafka-version.properties)"),
+            release.version
+        ));
+    }
+    if let Some(j) = &mut r.jar {
+        j.artifact = release.coordinates();
+    }
+    r.kind = "kafka-clients jar from Maven";
+    Ok(r)
+}
+
+/// The SHA-256 of `bytes` in lower-case hex.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
+    sha2::Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 pub(crate) fn read(path: &Path) -> Result<Release, String> {
     if path.is_file() {
         let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
-        return read_jar(&bytes).map_err(|e| format!("{}: {e}", path.display()));
+        let mut r = read_jar(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        if let Some(j) = &mut r.jar {
+            j.artifact = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+        }
+        return Ok(r);
     }
     let checkout = path.join(CHECKOUT_DIR);
     if checkout.is_dir() {
@@ -34,6 +194,7 @@ pub(crate) fn read(path: &Path) -> Result<Release, String> {
             release: gradle_version(path),
             commit: git_head(&path.join(".git")),
             kind: "Kafka source checkout",
+            jar: None,
         });
     }
     if path.is_dir() {
@@ -48,6 +209,7 @@ pub(crate) fn read(path: &Path) -> Result<Release, String> {
             release,
             commit: None,
             kind: "schema folder",
+            jar: None,
         });
     }
     Err(format!(
@@ -132,7 +294,8 @@ fn usize_at(b: &[u8], at: usize) -> Result<usize, String> {
 }
 
 /// Reads the schemas out of a `kafka-clients` jar: the `common/message/*.json`
-/// entries, and the release and commit from `kafka/kafka-version.properties`.
+/// entries and that folder's `README.md` (as a schema folder import takes
+/// them), and the release and commit from `kafka/kafka-version.properties`.
 ///
 /// A jar is a zip; this reads its central directory and inflates stored and
 /// deflated entries (all a jar uses), checking each entry's CRC-32.
@@ -144,7 +307,7 @@ pub(crate) fn read_jar(bytes: &[u8]) -> Result<Release, String> {
     for (name, data) in entries {
         if let Some(file) = name.strip_prefix(JAR_DIR)
             && !file.contains('/')
-            && file.ends_with(".json")
+            && (file.ends_with(".json") || file == "README.md")
         {
             files.push(SourceFile {
                 name: file.to_string(),
@@ -156,7 +319,7 @@ pub(crate) fn read_jar(bytes: &[u8]) -> Result<Release, String> {
             commit = property(&text, "commitId");
         }
     }
-    if files.is_empty() {
+    if !files.iter().any(|f| f.name.ends_with(".json")) {
         return Err(format!(
             "no {JAR_DIR}*.json entries: not a kafka-clients jar"
         ));
@@ -167,6 +330,10 @@ pub(crate) fn read_jar(bytes: &[u8]) -> Result<Release, String> {
         release,
         commit,
         kind: "kafka-clients jar",
+        jar: Some(JarSource {
+            artifact: String::new(),
+            sha256: sha256_hex(bytes),
+        }),
     })
 }
 
@@ -229,4 +396,54 @@ fn zip_entries(b: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
         out.push((name, data));
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn maven_release_specs() {
+        let short = MavenRelease::parse("kafka-clients:4.4.0").unwrap().unwrap();
+        assert_eq!(short.version, "4.4.0");
+        assert_eq!(short.coordinates(), "org.apache.kafka:kafka-clients:4.4.0");
+        assert_eq!(short.file_name(), "kafka-clients-4.4.0.jar");
+        assert_eq!(
+            MavenRelease::parse("org.apache.kafka:kafka-clients:3.9.2-rc1").unwrap(),
+            Some(MavenRelease {
+                version: "3.9.2-rc1".into()
+            })
+        );
+        // Paths are not specs.
+        for path in [
+            "schemas/4.4.0",
+            "/tmp/kafka-clients-4.4.0.jar",
+            "./kafka-clients:4.4.0",
+        ] {
+            assert_eq!(MavenRelease::parse(path).unwrap(), None, "{path}");
+        }
+        // A spec with something that is not a version is refused, saying why.
+        for bad in [
+            "kafka-clients:",
+            "kafka-clients:latest",
+            "kafka-clients:4.4.0:jar",
+            "kafka-clients:4.4.0/../x",
+            "org.apache.kafka:kafka-clients:",
+        ] {
+            let err = MavenRelease::parse(bad).unwrap_err();
+            assert!(err.contains("not a Kafka release version"), "{bad}: {err}");
+        }
+    }
+
+    #[test]
+    fn sha256_of_known_inputs() {
+        assert_eq!(
+            sha256_hex(b""),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+        );
+        assert_eq!(
+            sha256_hex(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
 }

@@ -95,14 +95,17 @@ fn response_header_bytes() {
     assert_eq!(enc(&h, 1), hex("00 00 00 01 00"));
 }
 
+/// The API table is exactly the APIs the bundled schemas define (the current
+/// release and the kept history), under the names the newest release gives them.
 #[test]
-fn every_api_key_from_0_to_92_is_known() {
+fn every_api_key_in_the_bundled_schemas_is_known() {
+    let want = super::bundled::apis();
     let keys: Vec<i16> = ApiKey::all().map(|k| k.0).collect();
-    assert_eq!(keys, (0..=92).collect::<Vec<i16>>());
+    assert_eq!(keys, want.keys().copied().collect::<Vec<i16>>());
     for k in ApiKey::all() {
         let info = k.info().unwrap();
         assert_eq!(info.key, k);
-        assert!(!info.name.is_empty());
+        assert_eq!(Some(info.name), want.get(&k.0).map(|w| w.0.as_str()));
     }
     assert_eq!(ApiKey::LIST_CONFIG_RESOURCES, ApiKey(74));
     assert_eq!(ApiKey(74).name(), Some("ListConfigResources"));
@@ -112,26 +115,22 @@ fn every_api_key_from_0_to_92_is_known() {
     assert!(ApiKey(-1).info().is_none());
 }
 
+/// Every API's versions are the union of what the bundled releases define:
+/// versions Kafka 4.0 removed stay (from history), and the newest are there.
 #[test]
 fn every_version_ever_defined() {
-    let expect = [
-        (ApiKey::PRODUCE, 0, 13),
-        (ApiKey::FETCH, 0, 18),
-        (ApiKey::LIST_OFFSETS, 0, 11),
-        (ApiKey::METADATA, 0, 13),
-        (ApiKey::OFFSET_COMMIT, 0, 10),
-        (ApiKey::LEADER_AND_ISR, 0, 7),
-        (ApiKey::STOP_REPLICA, 0, 4),
-        (ApiKey::UPDATE_METADATA, 0, 8),
-        (ApiKey::CONTROLLED_SHUTDOWN, 0, 3),
-    ];
-    for (key, lo, hi) in expect {
-        let v = key.versions().unwrap();
-        assert_eq!((v.lowest, v.highest), (lo, hi), "{key:?}");
+    for (key, (name, lo, hi)) in super::bundled::apis() {
+        let v = ApiKey(key).versions().unwrap();
+        assert_eq!((v.lowest, v.highest), (lo, hi), "{name} ({key})");
     }
-    assert_eq!(ProduceRequest::VERSIONS.highest, 13);
-    assert_eq!(ProduceResponse::VERSIONS.highest, 13);
+    // Kafka 4.0 dropped these; the 3.9.0 history keeps them.
+    assert_eq!(ProduceRequest::VERSIONS.lowest, 0);
+    assert_eq!(FetchRequest::VERSIONS.lowest, 0);
     assert_eq!(ControlledShutdownRequest::VERSIONS.lowest, 0);
+    assert_eq!(
+        ProduceRequest::VERSIONS.highest,
+        ProduceResponse::VERSIONS.highest
+    );
 }
 
 #[test]
@@ -151,20 +150,43 @@ fn request_and_response_types_are_linked() {
     );
 }
 
+/// Exactly the requests the current release marks `latestVersionUnstable`
+/// have an unstable (latest) version, on both halves of the API.
 #[test]
 fn unstable_latest_versions_are_marked() {
-    let unstable: Vec<ApiKey> = ApiKey::all()
-        .filter(|k| k.info().unwrap().unstable_version.is_some())
+    let want: Vec<i16> = super::bundled::files()
+        .iter()
+        .filter(|f| f.current && f.kind == "request" && f.latest_unstable)
+        .filter_map(|f| f.api_key)
         .collect();
-    assert!(!unstable.is_empty());
-    for k in unstable {
+    let mut unstable: Vec<i16> = ApiKey::all()
+        .filter(|k| k.info().unwrap().unstable_version.is_some())
+        .map(|k| k.0)
+        .collect();
+    unstable.sort();
+    let mut want_sorted = want.clone();
+    want_sorted.sort();
+    assert_eq!(unstable, want_sorted);
+    for k in ApiKey::all() {
         let info = k.info().unwrap();
-        assert_eq!(info.unstable_version, Some(info.versions.highest));
+        match info.unstable_version {
+            Some(v) => {
+                assert_eq!(v, info.versions.highest, "{k:?}");
+                assert!(info.highest_stable().is_none_or(|s| s < v), "{k:?}");
+            }
+            None => assert_eq!(info.highest_stable(), Some(info.versions.highest), "{k:?}"),
+        }
     }
+    // The generated constants agree with the table on both halves.
     let info = ApiKey::INIT_PRODUCER_ID.info().unwrap();
-    assert_eq!(info.unstable_version, Some(6));
-    assert_eq!(info.highest_stable(), Some(5));
-    assert_eq!(InitProducerIdRequest::UNSTABLE_VERSION, Some(6));
-    assert_eq!(InitProducerIdResponse::UNSTABLE_VERSION, Some(6));
-    assert_eq!(ProduceRequest::UNSTABLE_VERSION, None);
+    assert_eq!(
+        InitProducerIdRequest::UNSTABLE_VERSION,
+        info.unstable_version
+    );
+    assert_eq!(
+        InitProducerIdResponse::UNSTABLE_VERSION,
+        info.unstable_version
+    );
+    let info = ApiKey::PRODUCE.info().unwrap();
+    assert_eq!(ProduceRequest::UNSTABLE_VERSION, info.unstable_version);
 }

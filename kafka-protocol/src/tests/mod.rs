@@ -6,6 +6,7 @@
 // Tests build values field by field from `Default` for readability.
 #![allow(clippy::field_reassign_with_default)]
 
+pub(crate) mod bundled;
 mod headers;
 mod hostile;
 mod java_message_test;
