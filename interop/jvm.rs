@@ -16,7 +16,7 @@ use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 
 /// The release whose generated classes check today's versions.
-pub(crate) const CURRENT: &str = "4.3.1";
+pub(crate) const CURRENT: &str = "4.4.0";
 /// The last release that defines the versions and APIs Kafka 4.0 removed.
 pub(crate) const LEGACY: &str = "3.9.2";
 

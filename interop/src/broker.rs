@@ -32,7 +32,7 @@ use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// The Kafka release of the main broker.
-pub const CURRENT: &str = "4.3.1";
+pub const CURRENT: &str = "4.4.0";
 /// The last release with the versions Kafka 4.0 removed.
 pub const LEGACY: &str = "3.9.2";
 /// The users the SASL listener knows (PLAIN and SCRAM), as (name, password).

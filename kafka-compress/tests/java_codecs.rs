@@ -220,9 +220,9 @@ fn codecs_both_ways_against_kafkas_java_codecs() {
     assert!(decompress(Compression::LZ4, &ours0, 1 << 20).is_err());
     assert!(lz4::decompress_legacy_magic0(&ours2, 1 << 20).unwrap() == sample);
 
-    let mut out = String::from(
+    let mut out = format!(
         "\ncodec matrix: streams per codec x magic x direction (Kafka's Java codecs, kafka-clients \
-         4.3.1); \"ours reads Java\": `n (=k)`, k streams identical to ours\n\n\
+         {CURRENT}); \"ours reads Java\": `n (=k)`, k streams identical to ours\n\n\
          | codec | magic | Java reads ours | ours reads Java |\n|---|---|---|---|\n",
     );
     let mut rows: Vec<(u8, i8)> = table.keys().map(|(c, m, _)| (*c, *m)).collect();

@@ -1,5 +1,5 @@
 //! Real Kafka clients through `kafka-dump proxy --verify` to a real broker
-//! (Apache Kafka 4.3.1, KRaft, started by `kafka_interop::broker`): every
+//! (Apache Kafka 4.4.0, KRaft, started by `kafka_interop::broker`): every
 //! frame of every client decodes and re-encodes byte for byte, and every
 //! record consumed equals the one produced. Then the broker restarts under
 //! the proxy, and Kafka's perf tools measure what the proxy costs.
@@ -128,8 +128,8 @@ fn real_clients_through_the_proxy_with_verify() {
             }),
         ),
     ];
-    let mut table = String::from(
-        "Real clients through `kafka-dump proxy --verify` to Apache Kafka 4.3.1\n\n\
+    let mut table = format!(
+        "Real clients through `kafka-dump proxy --verify` to Apache Kafka {CURRENT}\n\n\
          | client | records produced / consumed | frames seen | re-encoded byte for byte | differ | undecoded | rewritten | time |\n\
          |---|---|---|---|---|---|---|---|\n",
     );

@@ -281,11 +281,13 @@ pub(crate) fn null_check<T>(v: Option<T>, allowed: bool) -> Result<Option<T>, De
 }
 
 /// The number of tagged fields; each takes at least two bytes. Kafka reads
-/// the count as a Java `int`: a count of 2^31 or more is negative there, and
-/// its loop reads no tag at all.
+/// the count as a Java `int`: a count of 2^31 or more is negative there,
+/// which Kafka 4.4.0 refuses ("Invalid negative number of tagged fields"; up
+/// to 4.3 its loop read no tag at all).
 pub(crate) fn read_tag_count(r: &mut Bytes) -> Result<usize, DecodeError> {
-    let Ok(n) = usize::try_from(read_uvarint(r)? as i32) else {
-        return Ok(0);
+    let count = read_uvarint(r)?;
+    let Ok(n) = usize::try_from(count as i32) else {
+        return Err(DecodeErrorKind::NegativeTagCount(count).into());
     };
     if n.saturating_mul(2) > r.remaining() {
         return Err(DecodeErrorKind::ArrayTooLarge {
@@ -784,10 +786,12 @@ mod tests {
             }
         );
         assert!(read_tag_count(&mut b(&[3, 0, 0])).is_err());
-        // A count that is negative as a Java int reads no tag.
+        // A count that is negative as a Java int is refused, as Kafka 4.4 does.
         assert_eq!(
-            read_tag_count(&mut b(&[0x80, 0x80, 0x80, 0x80, 0x08])).unwrap(),
-            0
+            read_tag_count(&mut b(&[0x80, 0x80, 0x80, 0x80, 0x08]))
+                .unwrap_err()
+                .kind(),
+            DecodeErrorKind::NegativeTagCount(1 << 31)
         );
     }
 }

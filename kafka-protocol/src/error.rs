@@ -135,6 +135,9 @@ pub enum DecodeErrorKind {
     BadFrameSize(i64),
     /// A response whose correlation id matches no request in flight.
     UnknownCorrelationId(i32),
+    /// A count of tagged fields of 2^31 or more: a negative `int` in Kafka's
+    /// reader, which refuses it from 4.4.0 on (earlier releases read no tags).
+    NegativeTagCount(u32),
 }
 
 /// A decoding error: a [`DecodeErrorKind`] and where it happened.
@@ -234,6 +237,10 @@ impl fmt::Display for DecodeErrorKind {
             ),
             UnknownApiKey(k) => write!(f, "unknown API key {k}"),
             BadFrameSize(n) => write!(f, "invalid frame size {n}"),
+            NegativeTagCount(n) => write!(
+                f,
+                "tagged field count {n} is negative as a 32-bit int (Kafka refuses it)"
+            ),
             UnknownCorrelationId(c) => {
                 write!(f, "correlation id {c} matches no request in flight")
             }

@@ -63,13 +63,28 @@ fn tagged_field_claiming_a_huge_size() {
             .kind(),
         DecodeErrorKind::ArrayTooLarge { .. }
     ));
-    // A tag count of 2^31 or more is negative as a Java int: Kafka's reader
-    // reads no tag, and so does this one.
-    let body = hex("01 01 ff ff ff ff 0f");
-    assert_eq!(
-        ApiVersionsRequest::decode_exact(body, 3).unwrap(),
-        ApiVersionsRequest::default()
-    );
+    // A tag count of 2^31 or more is negative as a Java int: Kafka refuses
+    // it from 4.4.0 on (before, its reader read no tag), and so does this one.
+    for (bytes, count) in [("ff ff ff ff 0f", u32::MAX), ("80 80 80 80 08", 1 << 31)] {
+        let body = hex(&format!("01 01 {bytes}"));
+        assert_eq!(
+            ApiVersionsRequest::decode_exact(body, 3)
+                .unwrap_err()
+                .kind(),
+            DecodeErrorKind::NegativeTagCount(count)
+        );
+    }
+    // 2^31 - 1 is a (too large) count.
+    let body = hex("01 01 ff ff ff ff 07");
+    assert!(matches!(
+        ApiVersionsRequest::decode_exact(body, 3)
+            .unwrap_err()
+            .kind(),
+        DecodeErrorKind::ArrayTooLarge {
+            count: 0x7fff_ffff,
+            ..
+        }
+    ));
 }
 
 #[test]

@@ -18,8 +18,6 @@ import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.TimestampType;
-import org.apache.kafka.common.utils.BufferSupplier;
-import org.apache.kafka.common.utils.ByteBufferOutputStream;
 
 /**
  * Record batches and compression: operations registered with {@link Oracle}.
@@ -335,12 +333,40 @@ final class Records {
         return compression(nameAndLevel.substring(0, colon), Oracle.JSON.getNodeFactory().numberNode(Integer.parseInt(level)));
     }
 
+    /**
+     * A class of Kafka's `common.utils` package: Kafka 4.4 moved
+     * `ByteBufferOutputStream` and `BufferSupplier` to `common.utils.internals`,
+     * and the oracle runs against releases on both sides of the move.
+     */
+    private static Class<?> utilsClass(String name) throws ClassNotFoundException {
+        try {
+            return Class.forName("org.apache.kafka.common.utils.internals." + name);
+        } catch (ClassNotFoundException e) {
+            return Class.forName("org.apache.kafka.common.utils." + name);
+        }
+    }
+
+    /** Calls `method`, throwing what it throws (not wrapped by reflection). */
+    private static Object call(Method method, Object target, Object... args) throws Exception {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
     private static byte[] compress(String codec, byte magic, byte[] payload) throws Exception {
-        ByteBufferOutputStream sink = new ByteBufferOutputStream(Math.max(payload.length / 2, 512));
-        try (OutputStream out = compression(codec).wrapForOutput(sink, magic)) {
+        Class<?> sinkClass = utilsClass("ByteBufferOutputStream");
+        Object sink = sinkClass.getConstructor(int.class).newInstance(Math.max(payload.length / 2, 512));
+        Compression compression = compression(codec);
+        Method wrap = Compression.class.getMethod("wrapForOutput", sinkClass, byte.class);
+        try (OutputStream out = (OutputStream) call(wrap, compression, sink, magic)) {
             out.write(payload);
         }
-        ByteBuffer buf = sink.buffer();
+        ByteBuffer buf = (ByteBuffer) sinkClass.getMethod("buffer").invoke(sink);
         buf.flip();
         byte[] bytes = new byte[buf.remaining()];
         buf.get(bytes);
@@ -349,7 +375,11 @@ final class Records {
 
     private static byte[] decompress(String codec, byte magic, byte[] payload) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream(payload.length * 4);
-        try (InputStream in = compression(codec).wrapForInput(ByteBuffer.wrap(payload), magic, BufferSupplier.NO_CACHING)) {
+        Class<?> supplierClass = utilsClass("BufferSupplier");
+        Object noCaching = supplierClass.getField("NO_CACHING").get(null);
+        Compression compression = compression(codec);
+        Method wrap = Compression.class.getMethod("wrapForInput", ByteBuffer.class, byte.class, supplierClass);
+        try (InputStream in = (InputStream) call(wrap, compression, ByteBuffer.wrap(payload), magic, noCaching)) {
             in.transferTo(out);
         }
         return out.toByteArray();
