@@ -1,4 +1,4 @@
-//! This workspace's codec as a client of real Kafka brokers: 4.3.1
+//! This workspace's codec as a client of real Kafka brokers: 4.4.0
 //! ([`CURRENT`]) and 3.9.2 ([`LEGACY`], the versions Kafka 4.0 removed).
 //!
 //! Every response goes through [`Conn`]: decoded at its version, then
@@ -1412,8 +1412,11 @@ fn transactions(release: &str) {
                 .with_producer_id(pid)
                 .with_producer_epoch(epoch)
                 .with_topics(vec![
+                    // v6 names the topic by id (KIP-1319), earlier by name;
+                    // each version writes the field it has.
                     TxnOffsetCommitRequestTopic::default()
                         .with_name(topic.as_str().into())
+                        .with_topic_id(topic_id)
                         .with_partitions(vec![
                             TxnOffsetCommitRequestPartition::default()
                                 .with_partition_index(0)
