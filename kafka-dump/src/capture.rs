@@ -804,6 +804,9 @@ pub struct Tcp<'a> {
     pub dst: Endpoint,
     /// Sequence number.
     pub seq: u32,
+    /// Acknowledgment number (meaningful when `ack` is set): the next
+    /// byte the sender expects from the other side.
+    pub ack_number: u32,
     /// SYN flag.
     pub syn: bool,
     /// ACK flag.
@@ -890,6 +893,7 @@ pub fn parse_tcp(linktype: u16, frame: &[u8]) -> Option<Tcp<'_>> {
             port: be16(tcp, 2)?,
         },
         seq: be32(tcp, 4)?,
+        ack_number: be32(tcp, 8)?,
         syn: flags & 0x02 != 0,
         ack: flags & 0x10 != 0,
         fin: flags & 0x01 != 0,

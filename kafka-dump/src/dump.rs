@@ -291,6 +291,17 @@ impl Stream {
         true
     }
 
+    /// Whether the other side acknowledged (with `ack_number`) bytes this
+    /// stream lacks: then the capture lost them, and no retransmission
+    /// will come.
+    fn gap_acknowledged(&self, ack_number: u32) -> bool {
+        let (Some(base), false) = (self.base_seq, self.pending.is_empty()) else {
+            return false;
+        };
+        let missing_seq = base.wrapping_add(self.next_pos as u32);
+        (ack_number.wrapping_sub(missing_seq) as i32) > 0
+    }
+
     fn push(&mut self, seq: u32, syn: bool, data: &[u8]) {
         if syn {
             if self.next_pos == 0 {
@@ -337,6 +348,17 @@ struct Connection {
     in_flight_order: VecDeque<i32>,
     /// Number of the last packet seen on it.
     last_packet: u64,
+    /// What the last request read says about the next one.
+    last_request: LastRequest,
+}
+
+/// The correlation id and client id length of the last request read on a
+/// connection: a frame boundary found after a gap must follow them.
+#[derive(Debug, Default)]
+struct LastRequest {
+    correlation_id: Option<i32>,
+    /// -1 for a null client id.
+    client_id_len: Option<i16>,
 }
 
 /// One direction of a connection.
@@ -518,6 +540,7 @@ impl<W: Write> Dumper<W> {
                     in_flight: InFlight::new(),
                     in_flight_order: VecDeque::new(),
                     last_packet: 0,
+                    last_request: LastRequest::default(),
                 }
             });
             self.summary.connections = next_id;
@@ -544,6 +567,12 @@ impl<W: Write> Dumper<W> {
             if tcp.fin || tcp.rst {
                 half.closed = true;
             }
+            // The other side's missing bytes were acknowledged by this
+            // packet: the capture lost them; go on after the gap.
+            let other_gap = tcp.ack && {
+                let other = &conn.half(!to_server).stream;
+                other.gap_acknowledged(tcp.ack_number)
+            };
             let origin = Origin {
                 connection: Some(conn.id),
                 client: Some(conn.client.to_string()),
@@ -553,6 +582,33 @@ impl<W: Write> Dumper<W> {
                 offset: None,
             };
             let mut events = Vec::new();
+            if other_gap {
+                // Frames of the other side, which its last packet completed.
+                let mut other_origin = origin.clone();
+                if let Some((number, time)) = conn.half(!to_server).last_packet {
+                    other_origin.packet = Some(number);
+                    other_origin.time = time.map(|t| t.to_string());
+                }
+                // Its frames first: the responses of this packet may answer
+                // requests after the gap.
+                while !conn.half(!to_server).broken && conn.half(!to_server).stream.skip_gap() {
+                    drain(
+                        conn,
+                        !to_server,
+                        &other_origin,
+                        &mut events,
+                        &limits,
+                        &mut self.summary,
+                    );
+                    if !conn
+                        .half(!to_server)
+                        .stream
+                        .gap_acknowledged(tcp.ack_number)
+                    {
+                        break;
+                    }
+                }
+            }
             drain(
                 conn,
                 to_server,
@@ -806,10 +862,8 @@ fn warn(message: &str) {
     eprintln!("kafka-dump: {message}");
 }
 
-/// Bytes of a size prefix and header looked at to tell a frame boundary:
-/// size, API key, version, correlation id, client id length for a request;
-/// size and correlation id for a response.
-const REQUEST_PROBE: usize = 14;
+/// Bytes of a size prefix and header looked at to tell a response's frame
+/// boundary: size and correlation id.
 const RESPONSE_PROBE: usize = 8;
 
 fn be_i16(b: &[u8], at: usize) -> Option<i16> {
@@ -821,9 +875,13 @@ fn be_i32(b: &[u8], at: usize) -> Option<i32> {
 }
 
 /// Whether a request frame plausibly starts at the front of `b`: a size
-/// within `max`, a known API key at a known version, a correlation id that
-/// is not negative and a client id length that fits the frame.
-fn request_starts(b: &[u8], max: usize) -> bool {
+/// within `max`, a known API key at a known version, a correlation id above
+/// the last one seen on the connection (clients count them up) and not
+/// far above it, and a client id that fits the frame, is text without
+/// control characters and (when a request was read before on the
+/// connection) as long as the last one's. `None` when `b` is too short to
+/// tell.
+fn request_starts(b: &[u8], max: usize, last: &LastRequest) -> Option<bool> {
     let (Some(size), Some(key), Some(version), Some(id), Some(client_id)) = (
         be_i32(b, 0),
         be_i16(b, 4),
@@ -831,18 +889,33 @@ fn request_starts(b: &[u8], max: usize) -> bool {
         be_i32(b, 8),
         be_i16(b, 12),
     ) else {
-        return false;
+        return None;
     };
     let Ok(size) = usize::try_from(size) else {
-        return false;
+        return Some(false);
     };
     let Some(header_version) = ApiKey(key).request_header_version(version) else {
-        return false;
+        return Some(false);
     };
-    let client_id_fits = header_version == 0
-        || client_id == -1
-        || usize::try_from(client_id).is_ok_and(|n| n + 10 <= size);
-    (10..=max).contains(&size) && id >= 0 && client_id_fits
+    let id_follows = match last.correlation_id {
+        Some(last) => id > last && i64::from(id) - i64::from(last) <= 1 << 20,
+        None => id >= 0,
+    };
+    let same_client = header_version == 0 || last.client_id_len.is_none_or(|n| n == client_id);
+    if !(10..=max).contains(&size) || !id_follows || !same_client {
+        return Some(false);
+    }
+    if header_version == 0 || client_id == -1 {
+        return Some(true);
+    }
+    let Ok(n) = usize::try_from(client_id) else {
+        return Some(false);
+    };
+    if n + 10 > size {
+        return Some(false);
+    }
+    let text = b.get(14..14 + n)?;
+    Some(std::str::from_utf8(text).is_ok_and(|t| !t.chars().any(char::is_control)))
 }
 
 /// Whether a response plausibly starts at the front of `b`: a size within
@@ -854,21 +927,31 @@ fn response_starts(b: &[u8], max: usize, in_flight: &InFlight) -> bool {
     usize::try_from(size).is_ok_and(|s| (4..=max).contains(&s)) && in_flight.get(id).is_some()
 }
 
-/// Where the first plausible frame boundary in `buf` is, or `None`.
-fn find_boundary(buf: &[u8], to_server: bool, in_flight: &InFlight, max: usize) -> Option<usize> {
-    let probe = if to_server {
-        REQUEST_PROBE
-    } else {
-        RESPONSE_PROBE
-    };
-    (0..buf.len().saturating_sub(probe - 1)).find(|&at| {
+/// Where the first plausible frame boundary in `buf` is (`Ok`), or
+/// (`Err`) how many bytes at its front cannot start one.
+fn find_boundary(
+    buf: &[u8],
+    to_server: bool,
+    in_flight: &InFlight,
+    last: &LastRequest,
+    max: usize,
+) -> Result<usize, usize> {
+    for at in 0..buf.len() {
         let b = buf.get(at..).unwrap_or_default();
-        if to_server {
-            request_starts(b, max)
+        let starts = if to_server {
+            request_starts(b, max, last)
+        } else if b.len() < RESPONSE_PROBE {
+            None
         } else {
-            response_starts(b, max, in_flight)
+            Some(response_starts(b, max, in_flight))
+        };
+        match starts {
+            Some(true) => return Ok(at),
+            Some(false) => {}
+            None => return Err(at), // wait for more bytes
         }
-    })
+    }
+    Err(buf.len())
 }
 
 /// Decodes every whole frame in one direction of `c`; after a gap, first
@@ -890,20 +973,18 @@ fn drain(
                 &half.stream.buf,
                 to_server,
                 &c.in_flight,
+                &c.last_request,
                 limits.max_frame_size,
             );
             let s = &mut c.half(to_server).stream;
-            let Some(at) = found else {
-                // Keep what could still start a frame header.
-                let probe = if to_server {
-                    REQUEST_PROBE
-                } else {
-                    RESPONSE_PROBE
-                };
-                let drop = s.buf.len().saturating_sub(probe - 1);
-                let _ = s.buf.split_to(drop);
-                s.gap.1 += drop as u64;
-                return;
+            let at = match found {
+                Ok(at) => at,
+                Err(drop) => {
+                    // Keep what could still start a frame header.
+                    let _ = s.buf.split_to(drop);
+                    s.gap.1 += drop as u64;
+                    return;
+                }
             };
             let _ = s.buf.split_to(at);
             s.gap.1 += at as u64;
@@ -941,6 +1022,17 @@ fn drain(
         };
         if to_server {
             let (event, expects) = request_event(frame, origin);
+            if let Some(id) = event.correlation_id {
+                c.last_request = LastRequest {
+                    correlation_id: Some(id),
+                    client_id_len: Some(
+                        event
+                            .client_id
+                            .as_ref()
+                            .map_or(-1, |c| i16::try_from(c.len()).unwrap_or(i16::MAX)),
+                    ),
+                };
+            }
             if let Some((id, api, version)) = expects {
                 c.in_flight.insert_id(id, api, version);
                 c.in_flight_order.push_back(id);
