@@ -300,3 +300,40 @@ fn memory_stays_flat_on_a_large_capture() {
         "peak RSS {peak} KiB for a {written}-byte capture"
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_ends_a_live_dump_with_its_summary() {
+    // A capture that has not ended (its writer keeps the pipe open), then
+    // SIGINT: the frames so far are out, the summary says so, exit 0.
+    let whole = std::fs::read(data("kcat-2.0.2-produce-consume-mock.pcap")).unwrap();
+    let mut child = spawn(&["--text", "-"], Stdio::piped());
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&whole).unwrap();
+    stdin.flush().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    for _ in 0..23 {
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        assert!(line.starts_with('#'), "{line:?}");
+    }
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("run kill");
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    drop(stdin);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("kafka-dump: 23 frames, 0 problems, 2 connections (interrupted)"),
+        "{stderr}"
+    );
+}
