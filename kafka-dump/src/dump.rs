@@ -1059,8 +1059,9 @@ fn forget_oldest(c: &mut Connection, limits: &Limits, summary: &mut Summary) {
             ));
         }
     }
-    // Ids answered since stay in the queue until here.
-    if c.in_flight_order.len() > 2 * limits.in_flight + 64 {
+    // Ids answered since stay in the queue until it is twice what is in
+    // flight (amortised: each id is dropped once).
+    if c.in_flight_order.len() > 2 * c.in_flight.len() + 64 {
         let in_flight = &c.in_flight;
         c.in_flight_order.retain(|&id| in_flight.get(id).is_some());
     }
