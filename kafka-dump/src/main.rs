@@ -33,6 +33,14 @@ Input:
                             whitespace between them
   --port PORT               only connections from or to PORT (repeatable)
 
+Input is read as a stream (except --hex): each frame is printed as soon as it
+is complete, and memory holds what is in flight, not the capture, so
+`tcpdump -i lo -w - -U port 9092 | kafka-dump -` works live (output is
+flushed per frame to a pipe or terminal; Ctrl-C ends it). After a gap in a
+TCP stream (lost or cut packets) the stream goes on at the next frame
+boundary; the gap is reported (missingBytes, skippedBytes). A summary line
+goes to standard error at the end.
+
 Output (one per frame, in the order the frames completed):
   --json                    one JSON object per line (the default): connection,
                             client, server, packet (as Wireshark numbers them),
