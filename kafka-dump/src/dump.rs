@@ -821,7 +821,9 @@ impl<W: Write> Dumper<W> {
 /// Writes `event` to `out` in the options' format, `records` fields expanded
 /// if they ask for it.
 pub(crate) fn render(mut event: Event, options: &Options, out: &mut impl Write) -> io::Result<()> {
+    // The text line shows no body: its records are not expanded.
     if options.expand_records
+        && options.format != Format::Text
         && let Some(body) = &mut event.body
     {
         records::expand_in(body, &options.read_options);

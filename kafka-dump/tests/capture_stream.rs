@@ -337,3 +337,29 @@ fn ctrl_c_ends_a_live_dump_with_its_summary() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_file_of_frames_is_dumped_as_it_comes() {
+    // Two request frames; the second is written only once the first has
+    // been printed.
+    let frame = std::fs::read(data("librdkafka-2.16.0-apiversions-v3-request.bin")).unwrap();
+    let mut child = spawn(&["--requests", "--text", "-"], Stdio::piped());
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    stdin.write_all(&frame).unwrap();
+    stdin.flush().unwrap();
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(
+        first.starts_with("#0 request  ApiVersions v3 correlation_id=1")
+            && first.contains("offset 0"),
+        "{first:?}"
+    );
+    stdin.write_all(&frame).unwrap();
+    drop(stdin);
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(rest.contains(&format!("offset {}", frame.len())), "{rest}");
+    assert_eq!(rest.lines().count(), 1);
+}
