@@ -33,7 +33,7 @@ Input:
                             whitespace between them
   --port PORT               only connections from or to PORT (repeatable)
 
-Input is read as a stream (except --hex): each frame is printed as soon as it
+Input is read as a stream (hex dumps too): each frame is printed as soon as it
 is complete, and memory holds what is in flight, not the capture, so
 `tcpdump -i lo -w - -U port 9092 | kafka-dump -` works live (output is
 flushed per frame to a pipe or terminal; Ctrl-C ends it). After a gap in a
@@ -467,23 +467,13 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let mut input: Box<dyn Read> = Box::new(threaded_input(input));
-    if args.hex {
-        // A hex dump is read whole: its layouts are told from the text.
-        let mut text = Vec::new();
-        if let Err(e) = input.read_to_end(&mut text) {
-            eprintln!("kafka-dump: {path}: {e}");
-            return ExitCode::from(2);
-        }
-        let text = String::from_utf8_lossy(&text);
-        match hex::parse(&text) {
-            Ok(d) => input = Box::new(io::Cursor::new(d)),
-            Err(e) => {
-                eprintln!("kafka-dump: {path}: {e}");
-                return ExitCode::FAILURE;
-            }
-        }
-    }
+    let input = threaded_input(input);
+    // A hex dump is decoded line by line as it comes.
+    let input: Box<dyn Read> = if args.hex {
+        Box::new(hex::HexReader::new(io::BufReader::new(input)))
+    } else {
+        Box::new(input)
+    };
     let mut options = args.options;
     options.flush_each_frame = stdout_is_live();
     let stdout = io::stdout().lock();

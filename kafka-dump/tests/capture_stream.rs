@@ -363,3 +363,41 @@ fn a_file_of_frames_is_dumped_as_it_comes() {
     assert!(rest.contains(&format!("offset {}", frame.len())), "{rest}");
     assert_eq!(rest.lines().count(), 1);
 }
+
+#[test]
+fn a_hex_dump_is_decoded_as_it_comes() {
+    // `xxd -p` of two request frames; the second frame's lines are written
+    // only once the first frame has been printed.
+    let frame = std::fs::read(data("librdkafka-2.16.0-apiversions-v3-request.bin")).unwrap();
+    let hex_lines = |bytes: &[u8]| -> String {
+        bytes
+            .chunks(30)
+            .map(|c| c.iter().map(|b| format!("{b:02x}")).collect::<String>() + "\n")
+            .collect()
+    };
+    let mut child = spawn(&["--hex", "--requests", "--text", "-"], Stdio::piped());
+    let mut stdin = child.stdin.take().unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    // Three lines of 30 bytes: the first frame (68 bytes) and the start of
+    // the second.
+    let mut two = frame.clone();
+    two.extend_from_slice(&frame);
+    let text = hex_lines(&two);
+    let first_part: String = text.lines().take(3).map(|l| format!("{l}\n")).collect();
+    stdin.write_all(first_part.as_bytes()).unwrap();
+    stdin.flush().unwrap();
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    assert!(
+        first.starts_with("#0 request  ApiVersions v3 correlation_id=1"),
+        "{first:?}"
+    );
+    stdin
+        .write_all(&text.as_bytes()[first_part.len()..])
+        .unwrap();
+    drop(stdin);
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap();
+    assert!(child.wait().unwrap().success());
+    assert!(rest.contains(&format!("offset {}", frame.len())), "{rest}");
+}
