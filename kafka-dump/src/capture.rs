@@ -218,12 +218,7 @@ pub fn packets(data: &[u8]) -> Result<Packets<'_>, CaptureError> {
     let state = match detect(data) {
         Some(Format::Pcap) => State::Pcap(PcapState::new(data)?),
         Some(Format::Pcapng) => State::Pcapng(PcapngState::default()),
-        None => {
-            return Err(error(
-                0,
-                "not a pcap or pcapng file (for a file of frames use --requests or --responses, for a hex dump --hex)",
-            ));
-        }
+        None => return Err(not_a_capture()),
     };
     Ok(Packets {
         data,
@@ -232,6 +227,14 @@ pub fn packets(data: &[u8]) -> Result<Packets<'_>, CaptureError> {
         state,
         done: false,
     })
+}
+
+/// The error for input that is neither pcap nor pcapng.
+fn not_a_capture() -> CaptureError {
+    error(
+        0,
+        "not a pcap or pcapng file (for a file of frames use --requests or --responses, for a hex dump --hex)",
+    )
 }
 
 /// Iterator from [`packets`].
@@ -299,190 +302,236 @@ struct Interface {
     offset: i64,
 }
 
-impl<'a> Packets<'a> {
-    fn next_pcap(&mut self, s: &PcapState) -> Result<Option<Captured<'a>>, CaptureError> {
-        let data = self.data;
-        if self.at == 0 {
-            self.at = 24;
-        }
-        if self.at == data.len() {
-            return Ok(None);
-        }
-        let e = Endian { little: s.little };
-        let caplen = e
-            .u32(data, self.at + 8)
-            .filter(|_| self.at + 16 <= data.len())
-            .ok_or_else(|| error(self.at, "truncated pcap record header"))?;
-        let start = self.at + 16;
-        let end = start
-            .checked_add(caplen as usize)
-            .filter(|&end| end <= data.len())
-            .ok_or_else(|| {
-                error(
-                    self.at,
-                    format!(
-                        "truncated pcap record: {caplen} bytes captured, {} left",
-                        data.len() - start
-                    ),
-                )
-            })?;
-        let header = self.at;
-        self.at = end;
-        // Seconds, then micro- or nanoseconds (which should stay below one
-        // second; a larger value is carried over as Wireshark does).
-        let time = e
-            .u32(data, header)
-            .zip(e.u32(data, header + 4))
-            .and_then(|(secs, frac)| {
-                let units = u64::from(secs) * 10u64.pow(u32::from(s.digits)) + u64::from(frac);
-                Resolution::Decimal(s.digits).time(units, 0)
-            });
-        Ok(data.get(start..end).map(|bytes| Captured {
-            linktype: s.linktype,
-            data: bytes,
-            time,
-        }))
-    }
+/// What reading one pcap record or pcapng block gave.
+enum Step {
+    /// A packet, and where its record ends.
+    Packet(Captured, usize),
+    /// A block without a packet, and where it ends.
+    Skipped(usize),
+    /// The end of the input, between records.
+    End,
+}
 
-    /// The next packet of a pcapng file.
-    fn next_pcapng(&mut self, s: &mut PcapngState) -> Result<Option<Captured<'a>>, CaptureError> {
-        let data = self.data;
-        loop {
-            let at = self.at;
-            if at == data.len() {
-                return Ok(None);
-            }
-            if data.len() - at < 12 {
-                return Err(error(at, "truncated pcapng block header"));
-            }
-            let mut e = Endian { little: s.little };
-            let block_type = e.u32(data, at).unwrap_or(0);
-            if block_type == 0x0a0d_0d0a {
-                // Section Header Block: the byte-order magic decides how the
-                // rest of the section, this block's length included, reads.
-                e.little = match data.get(at + 8..at + 12) {
-                    Some([0x4d, 0x3c, 0x2b, 0x1a]) => true,
-                    Some([0x1a, 0x2b, 0x3c, 0x4d]) => false,
-                    _ => return Err(error(at + 8, "bad pcapng byte-order magic")),
-                };
-                s.little = e.little;
-                s.interfaces.clear();
-                let major = e.u16(data, at + 12);
-                if major != Some(1) {
-                    return Err(error(
-                        at + 12,
-                        format!("unsupported pcapng version {major:?}"),
-                    ));
-                }
-            }
-            let len = e.u32(data, at + 4).unwrap_or(0) as usize;
-            if len < 12 || len % 4 != 0 {
-                return Err(error(at + 4, format!("bad pcapng block length {len}")));
-            }
-            let end = at
-                .checked_add(len)
-                .filter(|&end| end <= data.len())
-                .ok_or_else(|| {
-                    error(
-                        at,
-                        format!(
-                            "truncated pcapng block: {len} bytes long, {} left",
-                            data.len() - at
-                        ),
-                    )
-                })?;
-            if e.u32(data, end - 4) != Some(len as u32) {
-                return Err(error(
-                    end - 4,
-                    "pcapng block's trailing length differs from its leading length",
-                ));
-            }
-            // The block body, between the lengths.
-            let body = data.get(at + 8..end - 4).unwrap_or_default();
-            self.at = end;
-            let short = || error(at, format!("pcapng block of type {block_type} too short"));
-            match block_type {
-                1 => {
-                    // Interface Description Block.
-                    let linktype = e.u16(body, 0).ok_or_else(short)?;
-                    let snaplen = e.u32(body, 4).ok_or_else(short)?;
-                    let mut interface = Interface {
-                        linktype,
-                        snaplen,
-                        resolution: Resolution::Decimal(6),
-                        offset: 0,
-                    };
-                    read_interface_options(e, body.get(8..).unwrap_or_default(), &mut interface);
-                    s.interfaces.push(interface);
-                }
-                6 | 2 => {
-                    // Enhanced Packet Block; obsolete Packet Block (16-bit
-                    // interface id and drop count, otherwise the same).
-                    let interface = if block_type == 6 {
-                        e.u32(body, 0).ok_or_else(short)? as usize
-                    } else {
-                        usize::from(e.u16(body, 0).ok_or_else(short)?)
-                    };
-                    let caplen = e.u32(body, 12).ok_or_else(short)? as usize;
-                    let packet = body
-                        .get(20..)
-                        .and_then(|b| b.get(..caplen))
-                        .ok_or_else(|| {
-                            error(
-                                at,
-                                format!("pcapng packet of {caplen} bytes overruns its block"),
-                            )
-                        })?;
-                    let interface = s.interfaces.get(interface).ok_or_else(|| {
-                        error(
-                            at,
-                            format!("packet on interface {interface}, which was not described"),
-                        )
-                    })?;
-                    // The time: a 64-bit count of the interface's units, high
-                    // word first (in the section's byte order).
-                    let time = e
-                        .u32(body, 4)
-                        .zip(e.u32(body, 8))
-                        .map(|(high, low)| (u64::from(high) << 32) | u64::from(low))
-                        .and_then(|units| interface.resolution.time(units, interface.offset));
-                    return Ok(Some(Captured {
-                        linktype: interface.linktype,
-                        data: packet,
-                        time,
-                    }));
-                }
-                3 => {
-                    // Simple Packet Block: interface 0, captured length =
-                    // original length cut at the snapshot length and at the
-                    // block.
-                    let &Interface {
-                        linktype, snaplen, ..
-                    } = s.interfaces.first().ok_or_else(|| {
-                        error(at, "simple packet block before any interface description")
-                    })?;
-                    let original = e.u32(body, 0).ok_or_else(short)? as usize;
-                    let room = body.len() - 4;
-                    let mut caplen = original.min(room);
-                    if snaplen != 0 {
-                        caplen = caplen.min(snaplen as usize);
-                    }
-                    return Ok(Some(Captured {
-                        linktype,
-                        data: body.get(4..4 + caplen).unwrap_or_default(),
-                        time: None,
-                    }));
-                }
-                _ => {} // statistics, name resolution, custom, ...: skipped
-            }
+/// The pcap record at `at` in `data` (which holds the file from byte
+/// `base` on).
+fn pcap_record(s: &PcapState, data: &[u8], at: usize, base: usize) -> Result<Step, CaptureError> {
+    if at == data.len() {
+        return Ok(Step::End);
+    }
+    let e = Endian { little: s.little };
+    let caplen = e
+        .u32(data, at + 8)
+        .filter(|_| at + 16 <= data.len())
+        .ok_or_else(|| error(base + at, "truncated pcap record header"))?;
+    let start = at + 16;
+    let end = start
+        .checked_add(caplen as usize)
+        .filter(|&end| end <= data.len())
+        .ok_or_else(|| {
+            error(
+                base + at,
+                format!(
+                    "truncated pcap record: {caplen} bytes captured, {} left",
+                    data.len() - start
+                ),
+            )
+        })?;
+    // Seconds, then micro- or nanoseconds (which should stay below one
+    // second; a larger value is carried over as Wireshark does).
+    let time = e
+        .u32(data, at)
+        .zip(e.u32(data, at + 4))
+        .and_then(|(secs, frac)| {
+            let units = u64::from(secs) * 10u64.pow(u32::from(s.digits)) + u64::from(frac);
+            Resolution::Decimal(s.digits).time(units, 0)
+        });
+    Ok(Step::Packet(
+        Captured {
+            linktype: s.linktype,
+            range: start..end,
+            time,
+        },
+        end,
+    ))
+}
+
+/// The byte order a pcapng block at the front of `header` (its first 12
+/// bytes at least) is written in: a Section Header Block says so itself.
+fn pcapng_block_endian(s: &PcapngState, header: &[u8]) -> Result<Endian, usize> {
+    let e = Endian { little: s.little };
+    if e.u32(header, 0) == Some(0x0a0d_0d0a) {
+        match header.get(8..12) {
+            Some([0x4d, 0x3c, 0x2b, 0x1a]) => Ok(Endian { little: true }),
+            Some([0x1a, 0x2b, 0x3c, 0x4d]) => Ok(Endian { little: false }),
+            _ => Err(8),
         }
+    } else {
+        Ok(e)
     }
 }
 
-/// A packet as a reader found it, before it is numbered.
-struct Captured<'a> {
+/// The pcapng block at `at` in `data` (which holds the file from byte
+/// `base` on).
+fn pcapng_block(
+    s: &mut PcapngState,
+    data: &[u8],
+    at: usize,
+    base: usize,
+) -> Result<Step, CaptureError> {
+    if at == data.len() {
+        return Ok(Step::End);
+    }
+    if data.len() - at < 12 {
+        return Err(error(base + at, "truncated pcapng block header"));
+    }
+    let here = data.get(at..).unwrap_or_default();
+    let e = pcapng_block_endian(s, here)
+        .map_err(|off| error(base + at + off, "bad pcapng byte-order magic"))?;
+    let block_type = e.u32(data, at).unwrap_or(0);
+    if block_type == 0x0a0d_0d0a {
+        // Section Header Block: the byte-order magic decides how the rest
+        // of the section, this block's length included, reads.
+        s.little = e.little;
+        s.interfaces.clear();
+        let major = e.u16(data, at + 12);
+        if major != Some(1) {
+            return Err(error(
+                base + at + 12,
+                format!("unsupported pcapng version {major:?}"),
+            ));
+        }
+    }
+    let len = e.u32(data, at + 4).unwrap_or(0) as usize;
+    if len < 12 || len % 4 != 0 {
+        return Err(error(
+            base + at + 4,
+            format!("bad pcapng block length {len}"),
+        ));
+    }
+    let end = at
+        .checked_add(len)
+        .filter(|&end| end <= data.len())
+        .ok_or_else(|| {
+            error(
+                base + at,
+                format!(
+                    "truncated pcapng block: {len} bytes long, {} left",
+                    data.len() - at
+                ),
+            )
+        })?;
+    if e.u32(data, end - 4) != Some(len as u32) {
+        return Err(error(
+            base + end - 4,
+            "pcapng block's trailing length differs from its leading length",
+        ));
+    }
+    // The block body, between the lengths.
+    let body_start = at + 8;
+    let body = data.get(body_start..end - 4).unwrap_or_default();
+    let short = || {
+        error(
+            base + at,
+            format!("pcapng block of type {block_type} too short"),
+        )
+    };
+    match block_type {
+        1 => {
+            // Interface Description Block.
+            let linktype = e.u16(body, 0).ok_or_else(short)?;
+            let snaplen = e.u32(body, 4).ok_or_else(short)?;
+            let mut interface = Interface {
+                linktype,
+                snaplen,
+                resolution: Resolution::Decimal(6),
+                offset: 0,
+            };
+            read_interface_options(e, body.get(8..).unwrap_or_default(), &mut interface);
+            s.interfaces.push(interface);
+            Ok(Step::Skipped(end))
+        }
+        6 | 2 => {
+            // Enhanced Packet Block; obsolete Packet Block (16-bit
+            // interface id and drop count, otherwise the same).
+            let interface = if block_type == 6 {
+                e.u32(body, 0).ok_or_else(short)? as usize
+            } else {
+                usize::from(e.u16(body, 0).ok_or_else(short)?)
+            };
+            let caplen = e.u32(body, 12).ok_or_else(short)? as usize;
+            if body.len() < 20 || body.len() - 20 < caplen {
+                return Err(error(
+                    base + at,
+                    format!("pcapng packet of {caplen} bytes overruns its block"),
+                ));
+            }
+            let interface = s.interfaces.get(interface).ok_or_else(|| {
+                error(
+                    base + at,
+                    format!("packet on interface {interface}, which was not described"),
+                )
+            })?;
+            // The time: a 64-bit count of the interface's units, high
+            // word first (in the section's byte order).
+            let time = e
+                .u32(body, 4)
+                .zip(e.u32(body, 8))
+                .map(|(high, low)| (u64::from(high) << 32) | u64::from(low))
+                .and_then(|units| interface.resolution.time(units, interface.offset));
+            let start = body_start + 20;
+            Ok(Step::Packet(
+                Captured {
+                    linktype: interface.linktype,
+                    range: start..start + caplen,
+                    time,
+                },
+                end,
+            ))
+        }
+        3 => {
+            // Simple Packet Block: interface 0, captured length = original
+            // length cut at the snapshot length and at the block.
+            let &Interface {
+                linktype, snaplen, ..
+            } = s.interfaces.first().ok_or_else(|| {
+                error(
+                    base + at,
+                    "simple packet block before any interface description",
+                )
+            })?;
+            let original = e.u32(body, 0).ok_or_else(short)? as usize;
+            let room = body.len() - 4;
+            let mut caplen = original.min(room);
+            if snaplen != 0 {
+                caplen = caplen.min(snaplen as usize);
+            }
+            let start = body_start + 4;
+            Ok(Step::Packet(
+                Captured {
+                    linktype,
+                    range: start..start + caplen,
+                    time: None,
+                },
+                end,
+            ))
+        }
+        _ => Ok(Step::Skipped(end)), // statistics, name resolution, custom, ...
+    }
+}
+
+/// The next record or block of `data` from `at`.
+fn step(state: &mut State, data: &[u8], at: usize, base: usize) -> Result<Step, CaptureError> {
+    match state {
+        State::Pcap(s) => pcap_record(s, data, at, base),
+        State::Pcapng(s) => pcapng_block(s, data, at, base),
+    }
+}
+
+/// A packet as a reader found it, before it is numbered: where its bytes
+/// are in the reader's data.
+struct Captured {
     linktype: u16,
-    data: &'a [u8],
+    range: std::ops::Range<usize>,
     time: Option<Timestamp>,
 }
 
@@ -523,31 +572,205 @@ impl<'a> Iterator for Packets<'a> {
         if self.done {
             return None;
         }
-        let mut state = std::mem::replace(&mut self.state, State::Pcapng(PcapngState::default()));
-        let result = match &mut state {
-            State::Pcap(s) => self.next_pcap(s),
-            State::Pcapng(s) => self.next_pcapng(s),
-        };
-        self.state = state;
-        match result {
-            Ok(Some(c)) => {
-                self.number += 1;
-                Some(Ok(Packet {
-                    number: self.number,
-                    linktype: c.linktype,
-                    data: c.data,
-                    time: c.time,
-                }))
-            }
-            Ok(None) => {
-                self.done = true;
-                None
-            }
-            Err(e) => {
-                self.done = true;
-                Some(Err(e))
+        if self.at == 0
+            && let State::Pcap(_) = self.state
+        {
+            self.at = 24;
+        }
+        loop {
+            match step(&mut self.state, self.data, self.at, 0) {
+                Ok(Step::Packet(c, end)) => {
+                    self.at = end;
+                    self.number += 1;
+                    return Some(Ok(Packet {
+                        number: self.number,
+                        linktype: c.linktype,
+                        data: self.data.get(c.range).unwrap_or_default(),
+                        time: c.time,
+                    }));
+                }
+                Ok(Step::Skipped(end)) => self.at = end,
+                Ok(Step::End) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
             }
         }
+    }
+}
+
+/// The largest pcap record or pcapng block a [`PacketReader`] holds: a
+/// length beyond it is reported as an error rather than buffered (Linux
+/// captures at most 262 144 bytes a packet).
+pub const MAX_RECORD_SIZE: usize = 64 << 20;
+
+/// How much a [`PacketReader`] asks its reader for at a time.
+const READ_CHUNK: usize = 64 << 10;
+
+/// The packets of a pcap or pcapng capture read incrementally from any
+/// [`std::io::Read`] (a file, standard input, a pipe from `tcpdump -w -`):
+/// it holds one record or block at a time, so its memory does not grow
+/// with the capture, and each packet is delivered as soon as its record has
+/// been read.
+///
+/// Errors are as for [`packets`]; an I/O error ends the reading with a
+/// [`CaptureError`] saying so.
+#[derive(Debug)]
+pub struct PacketReader<R> {
+    reader: R,
+    /// Bytes read: the file from byte `base` on.
+    buf: Vec<u8>,
+    base: usize,
+    /// Bytes at the front of `buf` already delivered.
+    consumed: usize,
+    eof: bool,
+    number: u64,
+    state: State,
+    done: bool,
+}
+
+impl<R: std::io::Read> PacketReader<R> {
+    /// Reads the capture's header (its first 24 bytes at most) to tell
+    /// pcap from pcapng; fails when it is neither, or on an I/O error.
+    pub fn new(reader: R) -> Result<Self, CaptureError> {
+        let mut r = PacketReader {
+            reader,
+            buf: Vec::new(),
+            base: 0,
+            consumed: 0,
+            eof: false,
+            number: 0,
+            state: State::Pcapng(PcapngState::default()),
+            done: false,
+        };
+        r.fill(24)?;
+        r.state = match detect(&r.buf) {
+            Some(Format::Pcap) => {
+                let s = PcapState::new(&r.buf)?;
+                r.consumed = 24;
+                State::Pcap(s)
+            }
+            Some(Format::Pcapng) => State::Pcapng(PcapngState::default()),
+            None => return Err(not_a_capture()),
+        };
+        Ok(r)
+    }
+
+    /// Reads until `buf` holds `n` bytes from `consumed` on, or the input
+    /// ends.
+    fn fill(&mut self, n: usize) -> Result<(), CaptureError> {
+        let want = self.consumed.saturating_add(n);
+        while self.buf.len() < want && !self.eof {
+            let have = self.buf.len();
+            self.buf.resize(have + (want - have).max(READ_CHUNK), 0);
+            let read = loop {
+                match self
+                    .reader
+                    .read(self.buf.get_mut(have..).unwrap_or_default())
+                {
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    other => break other,
+                }
+            };
+            match read {
+                Ok(0) => {
+                    self.buf.truncate(have);
+                    self.eof = true;
+                }
+                Ok(k) => self.buf.truncate(have + k),
+                Err(e) => {
+                    self.buf.truncate(have);
+                    return Err(error(
+                        self.base + have,
+                        format!("cannot read the capture: {e}"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// How many bytes the record or block at the front needs, from its
+    /// header (which `buf` holds, or the input ended).
+    fn record_size(&self) -> Result<usize, CaptureError> {
+        let front = self.buf.get(self.consumed..).unwrap_or_default();
+        let (size, what) = match &self.state {
+            State::Pcap(s) => {
+                let e = Endian { little: s.little };
+                match e.u32(front, 8) {
+                    Some(caplen) => ((caplen as usize).saturating_add(16), "pcap record"),
+                    None => return Ok(16),
+                }
+            }
+            State::Pcapng(s) => match pcapng_block_endian(s, front)
+                .ok()
+                .and_then(|e| e.u32(front, 4))
+            {
+                Some(len) => (len as usize, "pcapng block"),
+                None => return Ok(12),
+            },
+        };
+        if size > MAX_RECORD_SIZE {
+            return Err(error(
+                self.base + self.consumed,
+                format!(
+                    "{what} of {size} bytes, more than the {MAX_RECORD_SIZE} this reader holds"
+                ),
+            ));
+        }
+        Ok(size)
+    }
+
+    /// The next packet, or `None` at the end of the capture (or after an
+    /// error, which is delivered once).
+    pub fn next_packet(&mut self) -> Option<Result<Packet<'_>, CaptureError>> {
+        if self.done {
+            return None;
+        }
+        let captured = loop {
+            match self.read_step() {
+                Ok(Step::Packet(c, end)) => {
+                    self.consumed = end;
+                    break c;
+                }
+                Ok(Step::Skipped(end)) => self.consumed = end,
+                Ok(Step::End) => {
+                    self.done = true;
+                    return None;
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        };
+        self.number += 1;
+        Some(Ok(Packet {
+            number: self.number,
+            linktype: captured.linktype,
+            data: self.buf.get(captured.range).unwrap_or_default(),
+            time: captured.time,
+        }))
+    }
+
+    /// Drops what was delivered, reads the next record or block whole and
+    /// parses it.
+    fn read_step(&mut self) -> Result<Step, CaptureError> {
+        if self.consumed > 0 {
+            self.buf.drain(..self.consumed.min(self.buf.len()));
+            self.base += self.consumed;
+            self.consumed = 0;
+        }
+        self.fill(16)?;
+        if !self.buf.is_empty() {
+            let size = self.record_size()?;
+            self.fill(size)?;
+        }
+        step(&mut self.state, &self.buf, 0, self.base)
     }
 }
 
@@ -581,10 +804,17 @@ pub struct Tcp<'a> {
     pub dst: Endpoint,
     /// Sequence number.
     pub seq: u32,
+    /// Acknowledgment number (meaningful when `ack` is set): the next
+    /// byte the sender expects from the other side.
+    pub ack_number: u32,
     /// SYN flag.
     pub syn: bool,
     /// ACK flag.
     pub ack: bool,
+    /// FIN flag.
+    pub fin: bool,
+    /// RST flag.
+    pub rst: bool,
     /// The payload (as captured: cut short if the capture was).
     pub payload: &'a [u8],
     /// Payload bytes the IP header announces but the capture lacks.
@@ -663,8 +893,11 @@ pub fn parse_tcp(linktype: u16, frame: &[u8]) -> Option<Tcp<'_>> {
             port: be16(tcp, 2)?,
         },
         seq: be32(tcp, 4)?,
+        ack_number: be32(tcp, 8)?,
         syn: flags & 0x02 != 0,
         ack: flags & 0x10 != 0,
+        fin: flags & 0x01 != 0,
+        rst: flags & 0x04 != 0,
         payload,
         missing: announced.saturating_sub(data_offset + payload.len()),
     })

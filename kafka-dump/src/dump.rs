@@ -1,8 +1,8 @@
 //! Frames to output: TCP reassembly, framing, request/response matching,
 //! and the JSON and text forms of what was found.
 
-use std::collections::{BTreeMap, HashMap};
-use std::io::{self, Write};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::io::{self, Read, Write};
 
 use bytes::{Bytes, BytesMut};
 use kafkawire::any::AnyRequest;
@@ -17,7 +17,7 @@ use kafkawire_records::ReadOptions;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::capture::{self, CaptureError, Endpoint};
+use crate::capture::{self, CaptureError, Endpoint, PacketReader};
 use crate::records;
 
 /// How frames are printed.
@@ -42,6 +42,68 @@ pub struct Options {
     pub read_options: ReadOptions,
     /// Only connections with one of these ports (any, when empty).
     pub ports: Vec<u16>,
+    /// Flush the output after every frame (for live input read through a
+    /// pipe, so that each frame shows as soon as it is complete).
+    pub flush_each_frame: bool,
+    /// Limits on what is held in memory while reading a capture.
+    pub limits: Limits,
+}
+
+/// What a capture's reader holds at most; beyond each, something is
+/// dropped, reported on standard error and counted in the [`Summary`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Out-of-order bytes one direction of a connection holds beyond a gap
+    /// waiting for the missing bytes (a retransmission); beyond this the
+    /// missing bytes are taken as lost, and the reader looks for the next
+    /// frame boundary.
+    pub pending_bytes: usize,
+    /// Out-of-order segments one direction holds beyond a gap (the same).
+    pub pending_segments: usize,
+    /// Largest frame (without its size prefix): a size prefix above it is
+    /// not a frame boundary.
+    pub max_frame_size: usize,
+    /// Requests without a response one connection remembers; beyond it the
+    /// oldest is forgotten (its response will be reported as unmatched).
+    pub in_flight: usize,
+    /// Connections open at once; beyond it the least recently active one
+    /// is closed (what it has in flight is reported as cut).
+    pub connections: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            pending_bytes: 4 << 20,
+            pending_segments: 256,
+            max_frame_size: kafkawire::frame::DEFAULT_MAX_FRAME_SIZE,
+            in_flight: 10_000,
+            connections: 100_000,
+        }
+    }
+}
+
+/// What a dump found, for the summary line on standard error.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Frames decoded.
+    pub frames: usize,
+    /// Problems reported (undecodable frames, gaps, cut streams, unreadable
+    /// input).
+    pub problems: usize,
+    /// Connections seen.
+    pub connections: usize,
+    /// Gaps in TCP streams (lost or cut packets) skipped over.
+    pub gaps: usize,
+    /// Stream bytes the capture lacks at those gaps.
+    pub missing_bytes: u64,
+    /// Bytes captured but skipped after a gap, up to the next frame
+    /// boundary (the rest of the frame the gap cut, and the start of the
+    /// one that resumed).
+    pub skipped_bytes: u64,
+    /// Requests forgotten because of [`Limits::in_flight`], and
+    /// connections closed early because of [`Limits::connections`].
+    pub dropped_by_limits: usize,
 }
 
 impl Default for Options {
@@ -51,6 +113,8 @@ impl Default for Options {
             expand_records: true,
             read_options: ReadOptions::default(),
             ports: Vec::new(),
+            flush_each_frame: false,
+            limits: Limits::default(),
         }
     }
 }
@@ -132,6 +196,13 @@ pub(crate) struct Event {
     trailing_bytes: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<String>,
+    /// A gap in the stream (lost or cut packets): bytes the capture lacks.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    missing_bytes: Option<u64>,
+    /// After a gap: captured bytes skipped to reach the next frame
+    /// boundary.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    skipped_bytes: Option<u64>,
     /// The proxy's `--verify`: `"identical"` when the decoded frame encodes
     /// back to the bytes on the wire, else where and how it differs.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,6 +224,7 @@ pub struct Dumper<W: Write> {
     options: Options,
     problems: usize,
     frames: usize,
+    summary: Summary,
 }
 
 /// One direction of a TCP connection, reassembled by sequence number.
@@ -168,9 +240,68 @@ struct Stream {
     buf: BytesMut,
     /// Packets the capture cut short (snapshot length).
     cut_packets: usize,
+    /// Bytes held in `pending`.
+    pending_bytes: usize,
+    /// After a gap: looking for the next frame boundary.
+    resync: bool,
+    /// The gap being resynchronised after: bytes missing, bytes skipped so
+    /// far.
+    gap: (u64, u64),
 }
 
 impl Stream {
+    /// Moves the segments that continue the stream from `pending` to `buf`.
+    fn take_in_order(&mut self) {
+        while let Some((&p, _)) = self.pending.first_key_value() {
+            if p > self.next_pos {
+                break; // a gap: wait for the missing bytes
+            }
+            let Some((p, d)) = self.pending.pop_first() else {
+                break;
+            };
+            self.pending_bytes = self.pending_bytes.saturating_sub(d.len());
+            let skip = (self.next_pos - p) as usize;
+            if let Some(new) = d.get(skip..).filter(|n| !n.is_empty()) {
+                self.buf.extend_from_slice(new);
+                self.next_pos += new.len() as i64;
+            }
+        }
+    }
+
+    /// Gives up waiting for the bytes missing before the first pending
+    /// segment: what `buf` held (the start of a frame the gap cut) is
+    /// dropped, the stream goes on from that segment, and the next frame
+    /// boundary is looked for. False when nothing is pending.
+    fn skip_gap(&mut self) -> bool {
+        let Some((&p, _)) = self.pending.first_key_value() else {
+            return false;
+        };
+        let missing = (p - self.next_pos).max(0) as u64;
+        let dropped = self.buf.len() as u64;
+        if self.resync {
+            self.gap.0 += missing;
+            self.gap.1 += dropped;
+        } else {
+            self.gap = (missing, dropped);
+        }
+        self.buf.clear();
+        self.next_pos = p;
+        self.resync = true;
+        self.take_in_order();
+        true
+    }
+
+    /// Whether the other side acknowledged (with `ack_number`) bytes this
+    /// stream lacks: then the capture lost them, and no retransmission
+    /// will come.
+    fn gap_acknowledged(&self, ack_number: u32) -> bool {
+        let (Some(base), false) = (self.base_seq, self.pending.is_empty()) else {
+            return false;
+        };
+        let missing_seq = base.wrapping_add(self.next_pos as u32);
+        (ack_number.wrapping_sub(missing_seq) as i32) > 0
+    }
+
     fn push(&mut self, seq: u32, syn: bool, data: &[u8]) {
         if syn {
             if self.next_pos == 0 {
@@ -189,22 +320,19 @@ impl Stream {
         if pos + data.len() as i64 <= self.next_pos {
             return; // a retransmission of bytes already in
         }
+        if pos == self.next_pos && self.pending.is_empty() {
+            // In order, the common case: straight into the buffer.
+            self.buf.extend_from_slice(data);
+            self.next_pos += data.len() as i64;
+            return;
+        }
         if self.pending.get(&pos).is_none_or(|d| d.len() < data.len()) {
-            self.pending.insert(pos, data.to_vec());
-        }
-        while let Some((&p, _)) = self.pending.first_key_value() {
-            if p > self.next_pos {
-                break; // a gap: wait for the missing bytes
-            }
-            let Some((p, d)) = self.pending.pop_first() else {
-                break;
-            };
-            let skip = (self.next_pos - p) as usize;
-            if let Some(new) = d.get(skip..).filter(|n| !n.is_empty()) {
-                self.buf.extend_from_slice(new);
-                self.next_pos += new.len() as i64;
+            self.pending_bytes += data.len();
+            if let Some(old) = self.pending.insert(pos, data.to_vec()) {
+                self.pending_bytes = self.pending_bytes.saturating_sub(old.len());
             }
         }
+        self.take_in_order();
     }
 }
 
@@ -215,6 +343,22 @@ struct Connection {
     /// Requests, then responses.
     halves: [Half; 2],
     in_flight: InFlight,
+    /// Correlation ids in `in_flight`, oldest first (with ids already
+    /// answered, skipped when met), to forget the oldest at the limit.
+    in_flight_order: VecDeque<i32>,
+    /// Number of the last packet seen on it.
+    last_packet: u64,
+    /// What the last request read says about the next one.
+    last_request: LastRequest,
+}
+
+/// The correlation id and client id length of the last request read on a
+/// connection: a frame boundary found after a gap must follow them.
+#[derive(Debug, Default)]
+struct LastRequest {
+    correlation_id: Option<i32>,
+    /// -1 for a null client id.
+    client_id_len: Option<i16>,
 }
 
 /// One direction of a connection.
@@ -223,6 +367,11 @@ struct Half {
     stream: Stream,
     /// Framing failed: nothing more is read from this direction.
     broken: bool,
+    /// FIN or RST seen from this side.
+    closed: bool,
+    /// The number and time of the last packet with payload from this side:
+    /// where frames found after a gap at the end of the capture came from.
+    last_packet: Option<(u64, Option<capture::Timestamp>)>,
 }
 
 /// "request" for the client's half, "response" for the server's.
@@ -245,6 +394,7 @@ impl<W: Write> Dumper<W> {
             options,
             problems: 0,
             frames: 0,
+            summary: Summary::default(),
         }
     }
 
@@ -259,6 +409,15 @@ impl<W: Write> Dumper<W> {
         self.frames
     }
 
+    /// What was found so far: frames, problems, gaps, what limits dropped.
+    pub fn summary(&self) -> Summary {
+        Summary {
+            frames: self.frames,
+            problems: self.problems,
+            ..self.summary
+        }
+    }
+
     /// Gives the writer back.
     pub fn into_inner(self) -> W {
         self.out
@@ -270,24 +429,46 @@ impl<W: Write> Dumper<W> {
         } else {
             self.frames += 1;
         }
-        render(event, &self.options, &mut self.out)
+        render(event, &self.options, &mut self.out)?;
+        if self.options.flush_each_frame {
+            self.out.flush()?;
+        }
+        Ok(())
     }
 
-    /// Dumps the Kafka traffic of a pcap or pcapng file. A capture error
-    /// (truncated or malformed file) comes back after everything before it
-    /// was dumped.
+    /// Dumps the Kafka traffic of a pcap or pcapng file in memory; see
+    /// [`Dumper::dump_capture_from`].
     pub fn dump_capture(&mut self, data: &[u8]) -> io::Result<Result<(), CaptureError>> {
-        let packets = match capture::packets(data) {
+        self.dump_capture_from(data)
+    }
+
+    /// Dumps the Kafka traffic of a pcap or pcapng capture read
+    /// incrementally from `reader` (a file, standard input, a pipe from
+    /// `tcpdump -w -`): each frame is written as soon as the packet that
+    /// completes it has been read, and memory holds only what is in flight
+    /// (within [`Options::limits`]). A capture error (truncated or
+    /// malformed file, or a read error) comes back after everything before
+    /// it was dumped.
+    pub fn dump_capture_from<R: Read>(
+        &mut self,
+        reader: R,
+    ) -> io::Result<Result<(), CaptureError>> {
+        let mut packets = match PacketReader::new(reader) {
             Ok(p) => p,
             Err(e) => {
                 self.problems += 1;
                 return Ok(Err(e));
             }
         };
+        let limits = self.options.limits;
         let mut conns: HashMap<(Endpoint, Endpoint), Connection> = HashMap::new();
+        // Connections closed (FIN both ways, or RST), most recent last, so
+        // that the last ACKs after the FINs do not open new ones.
+        let mut closed: HashSet<(Endpoint, Endpoint)> = HashSet::new();
+        let mut closed_order: VecDeque<(Endpoint, Endpoint)> = VecDeque::new();
         let mut next_id = 0;
         let mut failure = Ok(());
-        for packet in packets {
+        while let Some(packet) = packets.next_packet() {
             let packet = match packet {
                 Ok(p) => p,
                 Err(e) => {
@@ -309,6 +490,9 @@ impl<W: Write> Dumper<W> {
             } else {
                 (tcp.dst.clone(), tcp.src.clone())
             };
+            if !tcp.syn && tcp.payload.is_empty() && closed.contains(&key) {
+                continue; // the last ACKs of a closed connection
+            }
             // A new SYN (not a retransmitted one) on a known pair of
             // endpoints opens a new connection.
             let reopened = tcp.syn
@@ -320,7 +504,27 @@ impl<W: Write> Dumper<W> {
             if reopened && let Some(old) = conns.remove(&key) {
                 self.finish_connection(old)?;
             }
-            let conn = conns.entry(key).or_insert_with(|| {
+            if !conns.contains_key(&key) {
+                if closed.remove(&key) {
+                    closed_order.retain(|k| k != &key);
+                }
+                if conns.len() >= limits.connections {
+                    // Close the least recently active connection.
+                    let oldest = conns
+                        .iter()
+                        .min_by_key(|(_, c)| c.last_packet)
+                        .map(|(k, _)| k.clone());
+                    if let Some(old) = oldest.and_then(|k| conns.remove(&k)) {
+                        self.summary.dropped_by_limits += 1;
+                        warn(&format!(
+                            "more than {} connections open: connection {} ({} -> {}) closed early",
+                            limits.connections, old.id, old.client, old.server
+                        ));
+                        self.finish_connection(old)?;
+                    }
+                }
+            }
+            let conn = conns.entry(key.clone()).or_insert_with(|| {
                 next_id += 1;
                 // The SYN's sender is the client; without a SYN, the first sender.
                 let (client, server) = if tcp.syn && tcp.ack {
@@ -334,14 +538,41 @@ impl<W: Write> Dumper<W> {
                     server,
                     halves: [Half::default(), Half::default()],
                     in_flight: InFlight::new(),
+                    in_flight_order: VecDeque::new(),
+                    last_packet: 0,
+                    last_request: LastRequest::default(),
                 }
             });
+            self.summary.connections = next_id;
+            conn.last_packet = packet.number;
             let to_server = tcp.src == conn.client;
-            let stream = &mut conn.half(to_server).stream;
+            let half = conn.half(to_server);
+            if !tcp.payload.is_empty() {
+                half.last_packet = Some((packet.number, packet.time));
+            }
+            let stream = &mut half.stream;
             stream.push(tcp.seq, tcp.syn, tcp.payload);
             if tcp.missing > 0 {
                 stream.cut_packets += 1;
             }
+            // Waited long enough for a retransmission: the missing bytes
+            // are lost.
+            while stream.pending_bytes > limits.pending_bytes
+                || stream.pending.len() > limits.pending_segments
+            {
+                if !stream.skip_gap() {
+                    break;
+                }
+            }
+            if tcp.fin || tcp.rst {
+                half.closed = true;
+            }
+            // The other side's missing bytes were acknowledged by this
+            // packet: the capture lost them; go on after the gap.
+            let other_gap = tcp.ack && {
+                let other = &conn.half(!to_server).stream;
+                other.gap_acknowledged(tcp.ack_number)
+            };
             let origin = Origin {
                 connection: Some(conn.id),
                 client: Some(conn.client.to_string()),
@@ -351,9 +582,55 @@ impl<W: Write> Dumper<W> {
                 offset: None,
             };
             let mut events = Vec::new();
-            drain(conn, to_server, &origin, &mut events);
+            if other_gap {
+                // Frames of the other side, which its last packet completed.
+                let mut other_origin = origin.clone();
+                if let Some((number, time)) = conn.half(!to_server).last_packet {
+                    other_origin.packet = Some(number);
+                    other_origin.time = time.map(|t| t.to_string());
+                }
+                // Its frames first: the responses of this packet may answer
+                // requests after the gap.
+                while !conn.half(!to_server).broken && conn.half(!to_server).stream.skip_gap() {
+                    drain(
+                        conn,
+                        !to_server,
+                        &other_origin,
+                        &mut events,
+                        &limits,
+                        &mut self.summary,
+                    );
+                    if !conn
+                        .half(!to_server)
+                        .stream
+                        .gap_acknowledged(tcp.ack_number)
+                    {
+                        break;
+                    }
+                }
+            }
+            drain(
+                conn,
+                to_server,
+                &origin,
+                &mut events,
+                &limits,
+                &mut self.summary,
+            );
+            let [requests, responses] = &conn.halves;
+            let done = tcp.rst || (requests.closed && responses.closed);
             for e in events {
                 self.emit(e)?;
+            }
+            if done && let Some(c) = conns.remove(&key) {
+                self.finish_connection(c)?;
+                closed.insert(key.clone());
+                closed_order.push_back(key);
+                if closed_order.len() > CLOSED_REMEMBERED
+                    && let Some(k) = closed_order.pop_front()
+                {
+                    closed.remove(&k);
+                }
             }
         }
         let mut rest: Vec<Connection> = conns.into_values().collect();
@@ -364,11 +641,72 @@ impl<W: Write> Dumper<W> {
         Ok(failure)
     }
 
-    /// Reports what a connection left unread at the end of the capture.
-    fn finish_connection(&mut self, c: Connection) -> io::Result<()> {
-        for (half, to_server) in c.halves.iter().zip([true, false]) {
-            let s = &half.stream;
-            if half.broken || (s.buf.is_empty() && s.pending.is_empty()) {
+    /// Reports what a connection left unread when it closed or the capture
+    /// ended: gaps no retransmission filled are skipped first.
+    fn finish_connection(&mut self, mut c: Connection) -> io::Result<()> {
+        let limits = self.options.limits;
+        for to_server in [true, false] {
+            let origin = Origin {
+                connection: Some(c.id),
+                client: Some(c.client.to_string()),
+                server: Some(c.server.to_string()),
+                ..Origin::default()
+            };
+            let mut events = Vec::new();
+            if !c.half(to_server).stream.pending.is_empty() {
+                // Frames found after a gap: the last packet brought them.
+                if let Some((number, time)) = c.half(to_server).last_packet {
+                    let mut at = origin.clone();
+                    at.packet = Some(number);
+                    at.time = time.map(|t| t.to_string());
+                    while !c.half(to_server).broken && c.half(to_server).stream.skip_gap() {
+                        drain(
+                            &mut c,
+                            to_server,
+                            &at,
+                            &mut events,
+                            &limits,
+                            &mut self.summary,
+                        );
+                    }
+                }
+            }
+            while !c.half(to_server).broken && c.half(to_server).stream.skip_gap() {
+                drain(
+                    &mut c,
+                    to_server,
+                    &origin,
+                    &mut events,
+                    &limits,
+                    &mut self.summary,
+                );
+            }
+            for e in events {
+                self.emit(e)?;
+            }
+            let half = c.half(to_server);
+            let s = &mut half.stream;
+            if half.broken || (s.buf.is_empty() && s.pending.is_empty() && !s.resync) {
+                continue;
+            }
+            if s.resync {
+                // A gap, and no frame boundary after it.
+                let (missing, skipped) = (s.gap.0, s.gap.1 + s.buf.len() as u64);
+                s.buf.clear();
+                self.summary.gaps += 1;
+                self.summary.missing_bytes += missing;
+                self.summary.skipped_bytes += skipped;
+                let event = Event {
+                    origin,
+                    direction: direction(to_server),
+                    missing_bytes: Some(missing),
+                    skipped_bytes: Some(skipped),
+                    error: Some(format!(
+                        "gap in the stream: {missing} bytes missing (lost or cut packets); {skipped} bytes after it skipped, no frame boundary found before the end"
+                    )),
+                    ..Event::default()
+                };
+                self.emit(event)?;
                 continue;
             }
             let mut what = Vec::new();
@@ -390,20 +728,8 @@ impl<W: Write> Dumper<W> {
                     if s.cut_packets == 1 { "" } else { "s" }
                 ));
             }
-            if let Some((&p, _)) = s.pending.first_key_value() {
-                let bytes: usize = s.pending.values().map(Vec::len).sum();
-                what.push(format!(
-                    "{bytes} bytes after {} missing ones (lost or cut packets)",
-                    p - s.next_pos
-                ));
-            }
             let event = Event {
-                origin: Origin {
-                    connection: Some(c.id),
-                    client: Some(c.client.to_string()),
-                    server: Some(c.server.to_string()),
-                    ..Origin::default()
-                },
+                origin,
                 direction: direction(to_server),
                 error: Some(format!("capture ends inside a frame: {}", what.join("; "))),
                 ..Event::default()
@@ -421,30 +747,62 @@ impl<W: Write> Dumper<W> {
         data: Bytes,
         answering: Option<(ApiKey, i16)>,
     ) -> io::Result<Result<(), String>> {
+        self.dump_frames_from(&data[..], answering)
+    }
+
+    /// [`Dumper::dump_frames`] reading incrementally from `reader`: one
+    /// frame is held at a time, and written as soon as it has been read.
+    pub fn dump_frames_from<R: Read>(
+        &mut self,
+        mut reader: R,
+        answering: Option<(ApiKey, i16)>,
+    ) -> io::Result<Result<(), String>> {
         let codec = FrameCodec::new();
-        let total = data.len();
-        let mut data = data;
+        let mut offset = 0;
         loop {
-            let offset = total - data.len();
-            let frame = match codec.decode_frame_bytes(&mut data) {
-                Ok(Some(f)) => f,
-                Ok(None) if data.is_empty() => return Ok(Ok(())),
-                Ok(None) => {
+            let mut prefix = [0u8; 4];
+            let got = match read_full(&mut reader, &mut prefix) {
+                Ok(n) => n,
+                Err(e) => {
                     self.problems += 1;
-                    return Ok(Err(format!(
-                        "{} bytes at offset {offset} are an incomplete frame",
-                        data.len()
-                    )));
+                    return Ok(Err(format!("offset {offset}: cannot read the input: {e}")));
                 }
+            };
+            if got == 0 {
+                return Ok(Ok(()));
+            }
+            let incomplete = |this: &mut Self, n: usize| {
+                this.problems += 1;
+                Ok(Err(format!(
+                    "{n} bytes at offset {offset} are an incomplete frame"
+                )))
+            };
+            if got < 4 {
+                return incomplete(self, got);
+            }
+            let size = match codec.peek_size(&prefix) {
+                Ok(Some(size)) => size,
+                Ok(None) => return incomplete(self, got),
                 Err(e) => {
                     self.problems += 1;
                     return Ok(Err(format!("offset {offset}: {e}")));
                 }
             };
+            // Grown as bytes come, not allocated from the size prefix.
+            let mut frame = Vec::new();
+            if let Err(e) = (&mut reader).take(size as u64).read_to_end(&mut frame) {
+                self.problems += 1;
+                return Ok(Err(format!("offset {offset}: cannot read the input: {e}")));
+            }
+            if frame.len() < size {
+                return incomplete(self, 4 + frame.len());
+            }
+            let frame = Bytes::from(frame);
             let origin = Origin {
                 offset: Some(offset),
                 ..Origin::default()
             };
+            offset += 4 + size;
             let event = match answering {
                 None => request_event(frame, &origin).0,
                 Some((api, version)) => {
@@ -463,7 +821,9 @@ impl<W: Write> Dumper<W> {
 /// Writes `event` to `out` in the options' format, `records` fields expanded
 /// if they ask for it.
 pub(crate) fn render(mut event: Event, options: &Options, out: &mut impl Write) -> io::Result<()> {
+    // The text line shows no body: its records are not expanded.
     if options.expand_records
+        && options.format != Format::Text
         && let Some(body) = &mut event.body
     {
         records::expand_in(body, &options.read_options);
@@ -481,10 +841,171 @@ pub(crate) fn render(mut event: Event, options: &Options, out: &mut impl Write) 
     }
 }
 
-/// Decodes every whole frame in one direction of `c`.
-fn drain(c: &mut Connection, to_server: bool, origin: &Origin, events: &mut Vec<Event>) {
-    let codec = FrameCodec::new();
+/// Reads until `buf` is full or the input ends; how many bytes it read.
+fn read_full(reader: &mut impl Read, buf: &mut [u8]) -> io::Result<usize> {
+    let mut got = 0;
+    while let Some(rest) = buf.get_mut(got..).filter(|r| !r.is_empty()) {
+        match reader.read(rest) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(got)
+}
+
+/// Closed connections remembered, so that their last packets are not
+/// taken for new ones.
+const CLOSED_REMEMBERED: usize = 4096;
+
+/// A line on standard error about something a limit dropped.
+fn warn(message: &str) {
+    eprintln!("kafka-dump: {message}");
+}
+
+/// Bytes of a size prefix and header looked at to tell a response's frame
+/// boundary: size and correlation id.
+const RESPONSE_PROBE: usize = 8;
+
+fn be_i16(b: &[u8], at: usize) -> Option<i16> {
+    Some(i16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn be_i32(b: &[u8], at: usize) -> Option<i32> {
+    Some(i32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Whether a request frame plausibly starts at the front of `b`: a size
+/// within `max`, a known API key at a known version, a correlation id above
+/// the last one seen on the connection (clients count them up) and not
+/// far above it, and a client id that fits the frame, is text without
+/// control characters and (when a request was read before on the
+/// connection) as long as the last one's. `None` when `b` is too short to
+/// tell.
+fn request_starts(b: &[u8], max: usize, last: &LastRequest) -> Option<bool> {
+    let (Some(size), Some(key), Some(version), Some(id), Some(client_id)) = (
+        be_i32(b, 0),
+        be_i16(b, 4),
+        be_i16(b, 6),
+        be_i32(b, 8),
+        be_i16(b, 12),
+    ) else {
+        return None;
+    };
+    let Ok(size) = usize::try_from(size) else {
+        return Some(false);
+    };
+    let Some(header_version) = ApiKey(key).request_header_version(version) else {
+        return Some(false);
+    };
+    let id_follows = match last.correlation_id {
+        Some(last) => id > last && i64::from(id) - i64::from(last) <= 1 << 20,
+        None => id >= 0,
+    };
+    let same_client = header_version == 0 || last.client_id_len.is_none_or(|n| n == client_id);
+    if !(10..=max).contains(&size) || !id_follows || !same_client {
+        return Some(false);
+    }
+    if header_version == 0 || client_id == -1 {
+        return Some(true);
+    }
+    let Ok(n) = usize::try_from(client_id) else {
+        return Some(false);
+    };
+    if n + 10 > size {
+        return Some(false);
+    }
+    let text = b.get(14..14 + n)?;
+    Some(std::str::from_utf8(text).is_ok_and(|t| !t.chars().any(char::is_control)))
+}
+
+/// Whether a response plausibly starts at the front of `b`: a size within
+/// `max` and the correlation id of a request waiting for its answer.
+fn response_starts(b: &[u8], max: usize, in_flight: &InFlight) -> bool {
+    let (Some(size), Some(id)) = (be_i32(b, 0), be_i32(b, 4)) else {
+        return false;
+    };
+    usize::try_from(size).is_ok_and(|s| (4..=max).contains(&s)) && in_flight.get(id).is_some()
+}
+
+/// Where the first plausible frame boundary in `buf` is (`Ok`), or
+/// (`Err`) how many bytes at its front cannot start one.
+fn find_boundary(
+    buf: &[u8],
+    to_server: bool,
+    in_flight: &InFlight,
+    last: &LastRequest,
+    max: usize,
+) -> Result<usize, usize> {
+    for at in 0..buf.len() {
+        let b = buf.get(at..).unwrap_or_default();
+        let starts = if to_server {
+            request_starts(b, max, last)
+        } else if b.len() < RESPONSE_PROBE {
+            None
+        } else {
+            Some(response_starts(b, max, in_flight))
+        };
+        match starts {
+            Some(true) => return Ok(at),
+            Some(false) => {}
+            None => return Err(at), // wait for more bytes
+        }
+    }
+    Err(buf.len())
+}
+
+/// Decodes every whole frame in one direction of `c`; after a gap, first
+/// looks for the next frame boundary.
+fn drain(
+    c: &mut Connection,
+    to_server: bool,
+    origin: &Origin,
+    events: &mut Vec<Event>,
+    limits: &Limits,
+    summary: &mut Summary,
+) {
+    let codec = FrameCodec::with_max_frame_size(limits.max_frame_size);
     while !c.half(to_server).broken {
+        if c.half(to_server).stream.resync {
+            let [requests, responses] = &c.halves;
+            let half = if to_server { requests } else { responses };
+            let found = find_boundary(
+                &half.stream.buf,
+                to_server,
+                &c.in_flight,
+                &c.last_request,
+                limits.max_frame_size,
+            );
+            let s = &mut c.half(to_server).stream;
+            let at = match found {
+                Ok(at) => at,
+                Err(drop) => {
+                    // Keep what could still start a frame header.
+                    let _ = s.buf.split_to(drop);
+                    s.gap.1 += drop as u64;
+                    return;
+                }
+            };
+            let _ = s.buf.split_to(at);
+            s.gap.1 += at as u64;
+            s.resync = false;
+            let (missing, skipped) = s.gap;
+            summary.gaps += 1;
+            summary.missing_bytes += missing;
+            summary.skipped_bytes += skipped;
+            events.push(Event {
+                origin: origin.clone(),
+                direction: direction(to_server),
+                missing_bytes: Some(missing),
+                skipped_bytes: Some(skipped),
+                error: Some(format!(
+                    "gap in the stream: {missing} bytes missing (lost or cut packets); {skipped} bytes after it skipped to the next frame boundary"
+                )),
+                ..Event::default()
+            });
+        }
         let frame = match codec.decode_frame(&mut c.half(to_server).stream.buf) {
             Ok(Some(f)) => f,
             Ok(None) => return,
@@ -503,13 +1024,48 @@ fn drain(c: &mut Connection, to_server: bool, origin: &Origin, events: &mut Vec<
         };
         if to_server {
             let (event, expects) = request_event(frame, origin);
+            if let Some(id) = event.correlation_id {
+                c.last_request = LastRequest {
+                    correlation_id: Some(id),
+                    client_id_len: Some(
+                        event
+                            .client_id
+                            .as_ref()
+                            .map_or(-1, |c| i16::try_from(c.len()).unwrap_or(i16::MAX)),
+                    ),
+                };
+            }
             if let Some((id, api, version)) = expects {
                 c.in_flight.insert_id(id, api, version);
+                c.in_flight_order.push_back(id);
+                forget_oldest(c, limits, summary);
             }
             events.push(event);
         } else {
             events.push(response_event(frame, &mut c.in_flight, origin));
         }
+    }
+}
+
+/// Keeps a connection's requests in flight within [`Limits::in_flight`].
+fn forget_oldest(c: &mut Connection, limits: &Limits, summary: &mut Summary) {
+    while c.in_flight.len() > limits.in_flight {
+        let Some(id) = c.in_flight_order.pop_front() else {
+            break;
+        };
+        if c.in_flight.remove(id).is_some() {
+            summary.dropped_by_limits += 1;
+            warn(&format!(
+                "connection {}: more than {} requests without a response; correlation id {id} forgotten",
+                c.id, limits.in_flight
+            ));
+        }
+    }
+    // Ids answered since stay in the queue until it is twice what is in
+    // flight (amortised: each id is dropped once).
+    if c.in_flight_order.len() > 2 * c.in_flight.len() + 64 {
+        let in_flight = &c.in_flight;
+        c.in_flight_order.retain(|&id| in_flight.get(id).is_some());
     }
 }
 

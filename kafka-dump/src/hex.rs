@@ -16,6 +16,7 @@
 //! line before it up to the next offset.
 
 use std::fmt;
+use std::io;
 
 /// A hex dump that cannot be read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,35 +51,117 @@ enum Layout {
 
 /// Reads a hex dump in one of the layouts above.
 pub fn parse(text: &str) -> Result<Vec<u8>, HexError> {
-    let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let layout = if offset_prefix(first).is_some_and(|(_, rest)| rest.starts_with(':')) {
-        Layout::Xxd
-    } else if first.contains('|') {
-        Layout::HexdumpC
-    } else {
-        Layout::Plain
-    };
-    match layout {
-        Layout::Plain => parse_plain(text),
-        Layout::Xxd | Layout::HexdumpC => parse_offsets(text, layout),
+    let mut out = Vec::with_capacity(text.len() / 2);
+    let mut reader = HexReader::new(text.as_bytes());
+    match io::Read::read_to_end(&mut reader, &mut out) {
+        Ok(_) => Ok(out),
+        Err(e) => Err(hex_error(e)),
     }
 }
 
-fn digit(c: u8) -> Option<u8> {
-    char::from(c).to_digit(16).map(|d| d as u8)
+/// The [`HexError`] inside an error of a [`HexReader`] (an I/O error of its
+/// input becomes one naming the line).
+pub fn hex_error(e: io::Error) -> HexError {
+    let line = 0;
+    let message = e.to_string();
+    match e.into_inner().map(|inner| inner.downcast::<HexError>()) {
+        Some(Ok(h)) => *h,
+        _ => err(line, message),
+    }
 }
 
-fn parse_plain(text: &str) -> Result<Vec<u8>, HexError> {
-    let mut out = Vec::with_capacity(text.len() / 2);
-    let mut high: Option<(u8, usize)> = None;
-    for (n, line) in text.lines().enumerate() {
+/// The longest run a `*` line may stand for: a larger jump of the offset is
+/// an error rather than that many bytes.
+pub const MAX_SQUEEZED_RUN: usize = 256 << 20;
+
+/// A hex dump read incrementally, line by line: the bytes of each line
+/// are delivered as soon as it has been read, so a dump piped in is
+/// decoded as it comes. The layout is told from the first line that is not
+/// blank. Errors are [`io::ErrorKind::InvalidData`] errors holding a
+/// [`HexError`] (see [`hex_error`]).
+#[derive(Debug)]
+pub struct HexReader<R> {
+    reader: R,
+    /// Decided at the first line that is not blank.
+    layout: Option<Layout>,
+    /// 1-based number of the last line read.
+    line: usize,
+    /// Bytes decoded and not yet delivered, from `at`.
+    out: Vec<u8>,
+    at: usize,
+    /// Bytes decoded so far (the offset the next line must have).
+    count: usize,
+    /// Plain layout: a high nibble waiting for its low one, and its line.
+    high: Option<(u8, usize)>,
+    /// Offset layouts: the last line's bytes, and whether a `*` follows it.
+    previous: Vec<u8>,
+    squeezed: bool,
+    done: bool,
+}
+
+impl<R: io::BufRead> HexReader<R> {
+    /// A reader of the hex dump `reader` holds.
+    pub fn new(reader: R) -> Self {
+        HexReader {
+            reader,
+            layout: None,
+            line: 0,
+            out: Vec::new(),
+            at: 0,
+            count: 0,
+            high: None,
+            previous: Vec::new(),
+            squeezed: false,
+            done: false,
+        }
+    }
+
+    /// Reads and decodes the next line into `out`; false at the end.
+    fn next_line(&mut self) -> Result<bool, HexError> {
+        let mut raw = Vec::new();
+        let read = self
+            .reader
+            .read_until(b'\n', &mut raw)
+            .map_err(|e| err(self.line + 1, format!("cannot read the hex dump: {e}")))?;
+        if read == 0 {
+            self.finish()?;
+            return Ok(false);
+        }
+        self.line += 1;
+        let text = String::from_utf8_lossy(&raw);
+        let line = text.strip_suffix('\n').unwrap_or(&text);
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let layout = match self.layout {
+            Some(l) => l,
+            None if line.trim().is_empty() => return Ok(true),
+            None => {
+                let l = if offset_prefix(line).is_some_and(|(_, rest)| rest.starts_with(':')) {
+                    Layout::Xxd
+                } else if line.contains('|') {
+                    Layout::HexdumpC
+                } else {
+                    Layout::Plain
+                };
+                self.layout = Some(l);
+                l
+            }
+        };
+        match layout {
+            Layout::Plain => self.plain_line(line),
+            Layout::Xxd | Layout::HexdumpC => self.offset_line(line, layout),
+        }?;
+        Ok(true)
+    }
+
+    fn plain_line(&mut self, line: &str) -> Result<(), HexError> {
+        let n = self.line;
         for (col, c) in line.bytes().enumerate() {
             if c.is_ascii_whitespace() {
                 continue;
             }
             let d = digit(c).ok_or_else(|| {
                 err(
-                    n + 1,
+                    n,
                     format!(
                         "column {}: {:?} is not a hex digit (plain hex: digits and whitespace only)",
                         col + 1,
@@ -86,16 +169,125 @@ fn parse_plain(text: &str) -> Result<Vec<u8>, HexError> {
                     ),
                 )
             })?;
-            match high.take() {
-                None => high = Some((d, n + 1)),
-                Some((h, _)) => out.push(h << 4 | d),
+            match self.high.take() {
+                None => self.high = Some((d, n)),
+                Some((h, _)) => {
+                    self.out.push(h << 4 | d);
+                    self.count += 1;
+                }
             }
         }
+        Ok(())
     }
-    if let Some((_, line)) = high {
-        return Err(err(line, "odd number of hex digits"));
+
+    fn offset_line(&mut self, line: &str, layout: Layout) -> Result<(), HexError> {
+        let n = self.line;
+        if line.trim().is_empty() {
+            return Ok(());
+        }
+        if line.trim() == "*" {
+            if self.previous.is_empty() {
+                return Err(err(n, "`*` without a line to repeat"));
+            }
+            self.squeezed = true;
+            return Ok(());
+        }
+        let (offset, rest) = offset_prefix(line).ok_or_else(|| {
+            err(
+                n,
+                "expected an offset at the start of the line (xxd or hexdump -C layout)",
+            )
+        })?;
+        if self.squeezed {
+            // Repeat the squeezed line up to this offset.
+            if offset.saturating_sub(self.count) > MAX_SQUEEZED_RUN {
+                return Err(err(
+                    n,
+                    format!("offset {offset:#x}: a `*` run of more than {MAX_SQUEEZED_RUN} bytes"),
+                ));
+            }
+            while self.count < offset {
+                let take = self.previous.len().min(offset - self.count);
+                self.out
+                    .extend_from_slice(self.previous.get(..take).unwrap_or_default());
+                self.count += take;
+            }
+            self.squeezed = false;
+        }
+        if offset != self.count {
+            return Err(err(
+                n,
+                format!(
+                    "offset {offset:#x}, but {:#x} bytes were read before it",
+                    self.count
+                ),
+            ));
+        }
+        let hex = match layout {
+            Layout::Xxd => {
+                let rest = rest.strip_prefix(':').ok_or_else(|| {
+                    err(n, "expected `OFFSET:` (xxd layout, as on the first line)")
+                })?;
+                let body = rest.trim_start_matches(' ');
+                // The hex part ends at two spaces; the ASCII column follows.
+                body.find("  ")
+                    .map_or(body, |end| body.get(..end).unwrap_or(body))
+            }
+            _ => rest.split('|').next().unwrap_or(""),
+        };
+        let bytes = hex_bytes(hex, n)?;
+        self.out.extend_from_slice(&bytes);
+        self.count += bytes.len();
+        if !bytes.is_empty() {
+            self.previous = bytes;
+        }
+        Ok(())
     }
-    Ok(out)
+
+    /// Checks the end of the dump.
+    fn finish(&mut self) -> Result<(), HexError> {
+        if let Some((_, line)) = self.high {
+            return Err(err(line, "odd number of hex digits"));
+        }
+        if self.squeezed {
+            return Err(err(
+                self.line,
+                "the dump ends in `*` without the final offset",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl<R: io::BufRead> io::Read for HexReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        while self.at >= self.out.len() {
+            if self.done {
+                return Ok(0);
+            }
+            self.out.clear();
+            self.at = 0;
+            match self.next_line() {
+                Ok(true) => {}
+                Ok(false) => self.done = true,
+                Err(e) => {
+                    self.done = true;
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, e));
+                }
+            }
+        }
+        let rest = self.out.get(self.at..).unwrap_or_default();
+        let n = rest.len().min(buf.len());
+        if let (Some(to), Some(from)) = (buf.get_mut(..n), rest.get(..n)) {
+            to.copy_from_slice(from);
+        }
+        self.at += n;
+        Ok(n)
+    }
+}
+
+fn digit(c: u8) -> Option<u8> {
+    char::from(c).to_digit(16).map(|d| d as u8)
 }
 
 /// The leading hex offset of a line and what follows it.
@@ -128,72 +320,6 @@ fn hex_bytes(hex: &str, line: usize) -> Result<Vec<u8>, HexError> {
                 _ => return Err(err(line, format!("odd number of hex digits in {group:?}"))),
             }
         }
-    }
-    Ok(out)
-}
-
-fn parse_offsets(text: &str, layout: Layout) -> Result<Vec<u8>, HexError> {
-    let mut out: Vec<u8> = Vec::new();
-    let mut previous: Vec<u8> = Vec::new();
-    let mut squeezed = false;
-    for (n, line) in text.lines().enumerate() {
-        let n = n + 1;
-        if line.trim().is_empty() {
-            continue;
-        }
-        if line.trim() == "*" {
-            if previous.is_empty() {
-                return Err(err(n, "`*` without a line to repeat"));
-            }
-            squeezed = true;
-            continue;
-        }
-        let (offset, rest) = offset_prefix(line).ok_or_else(|| {
-            err(
-                n,
-                "expected an offset at the start of the line (xxd or hexdump -C layout)",
-            )
-        })?;
-        if squeezed {
-            // Repeat the squeezed line up to this offset.
-            while out.len() < offset {
-                let take = previous.len().min(offset - out.len());
-                out.extend_from_slice(previous.get(..take).unwrap_or_default());
-            }
-            squeezed = false;
-        }
-        if offset != out.len() {
-            return Err(err(
-                n,
-                format!(
-                    "offset {offset:#x}, but {:#x} bytes were read before it",
-                    out.len()
-                ),
-            ));
-        }
-        let hex = match layout {
-            Layout::Xxd => {
-                let rest = rest.strip_prefix(':').ok_or_else(|| {
-                    err(n, "expected `OFFSET:` (xxd layout, as on the first line)")
-                })?;
-                let body = rest.trim_start_matches(' ');
-                // The hex part ends at two spaces; the ASCII column follows.
-                body.find("  ")
-                    .map_or(body, |end| body.get(..end).unwrap_or(body))
-            }
-            _ => rest.split('|').next().unwrap_or(""),
-        };
-        let bytes = hex_bytes(hex, n)?;
-        out.extend_from_slice(&bytes);
-        if !bytes.is_empty() {
-            previous = bytes;
-        }
-    }
-    if squeezed {
-        return Err(err(
-            text.lines().count(),
-            "the dump ends in `*` without the final offset",
-        ));
     }
     Ok(out)
 }
@@ -258,6 +384,38 @@ mod tests {
         want.extend_from_slice(&[1, 2]);
         assert_eq!(parse(xxd).unwrap(), want);
         assert!(parse("00000000  00 |.|\n*\n").is_err());
+    }
+
+    #[test]
+    fn a_squeezed_run_is_bounded() {
+        let text = "00000000  00 00 |..|\n*\nffffffffff  01 |.|\n";
+        let e = parse(text).unwrap_err();
+        assert_eq!(e.line, 3);
+        assert!(e.message.contains("`*` run of more than"), "{e}");
+    }
+
+    #[test]
+    fn lines_are_delivered_as_they_are_read() {
+        use std::io::{BufReader, Read};
+        // A reader that fails after the first line: the first line's bytes
+        // still come out before the error.
+        struct FirstLineThenError(bool);
+        impl Read for FirstLineThenError {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                if std::mem::replace(&mut self.0, true) {
+                    return Err(io::Error::other("gone"));
+                }
+                buf[..5].copy_from_slice(b"0a0b\n");
+                Ok(5)
+            }
+        }
+        let mut r = HexReader::new(BufReader::new(FirstLineThenError(false)));
+        let mut buf = [0; 8];
+        assert_eq!(r.read(&mut buf).unwrap(), 2);
+        assert_eq!(buf[..2], [0x0a, 0x0b]);
+        let e = hex_error(r.read(&mut buf).unwrap_err());
+        assert_eq!(e.line, 2);
+        assert!(e.message.contains("gone"), "{e}");
     }
 
     #[test]

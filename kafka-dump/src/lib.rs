@@ -9,7 +9,9 @@
 //! - [`dump`]: TCP reassembly, framing, responses matched to requests by
 //!   correlation id, JSON and text output;
 //! - [`records`]: `records` fields expanded into batches and records;
-//! - [`proxy`]: the live proxy (`kafka-dump proxy`).
+//! - [`proxy`]: the live proxy (`kafka-dump proxy`);
+//! - [`synth`]: synthetic captures (made-up connections producing and
+//!   fetching batches) for the tests and the measurements.
 #![cfg_attr(
     not(test),
     deny(
@@ -25,3 +27,4 @@ pub mod dump;
 pub mod hex;
 pub mod proxy;
 pub mod records;
+pub mod synth;

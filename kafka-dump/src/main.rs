@@ -4,8 +4,9 @@
 use std::io::{self, Read, Write};
 use std::net::ToSocketAddrs;
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use bytes::Bytes;
 use kafka_dump::dump::{Dumper, Format, Options};
 use kafka_dump::hex;
 use kafka_dump::proxy::{Proxy, ProxyOptions};
@@ -31,6 +32,14 @@ Input:
                             `xxd -p`, `hexdump -C`, or plain hex digits with any
                             whitespace between them
   --port PORT               only connections from or to PORT (repeatable)
+
+Input is read as a stream (hex dumps too): each frame is printed as soon as it
+is complete, and memory holds what is in flight, not the capture, so
+`tcpdump -i lo -w - -U port 9092 | kafka-dump -` works live (output is
+flushed per frame to a pipe or terminal; Ctrl-C ends it). After a gap in a
+TCP stream (lost or cut packets) the stream goes on at the next frame
+boundary; the gap is reported (missingBytes, skippedBytes). A summary line
+goes to standard error at the end.
 
 Output (one per frame, in the order the frames completed):
   --json                    one JSON object per line (the default): connection,
@@ -173,13 +182,131 @@ fn parse_args(args: &[String]) -> Result<Option<Args>, String> {
     }))
 }
 
-fn read_input(path: &str) -> io::Result<Vec<u8>> {
+/// The input, `-` for standard input.
+fn open_input(path: &str) -> io::Result<Box<dyn Read + Send>> {
     if path == "-" {
-        let mut data = Vec::new();
-        io::stdin().lock().read_to_end(&mut data)?;
-        Ok(data)
+        Ok(Box::new(io::stdin()))
     } else {
-        std::fs::read(path)
+        Ok(Box::new(std::fs::File::open(path)?))
+    }
+}
+
+/// Chunks of input read by another thread; an empty chunk is the end (of
+/// the input, or an interruption).
+type Chunk = io::Result<Vec<u8>>;
+
+/// The input as a reader thread delivers it, so that the main thread can
+/// stop on Ctrl-C or SIGTERM while the reader thread is blocked in a read
+/// (on a pipe from tcpdump, say).
+struct ChannelReader {
+    chunks: Receiver<Chunk>,
+    current: Vec<u8>,
+    at: usize,
+    ended: bool,
+}
+
+impl Read for ChannelReader {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        while self.at >= self.current.len() {
+            if self.ended {
+                return Ok(0);
+            }
+            match self.chunks.recv() {
+                Ok(Ok(chunk)) if chunk.is_empty() => self.ended = true,
+                Ok(Ok(chunk)) => {
+                    self.current = chunk;
+                    self.at = 0;
+                }
+                Ok(Err(e)) => {
+                    self.ended = true;
+                    return Err(e);
+                }
+                Err(_) => self.ended = true,
+            }
+        }
+        let rest = self.current.get(self.at..).unwrap_or_default();
+        let n = rest.len().min(out.len());
+        out[..n].copy_from_slice(&rest[..n]);
+        self.at += n;
+        Ok(n)
+    }
+}
+
+/// Set when Ctrl-C or SIGTERM ended the input.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Reads `input` on a thread of its own, and ends it early on Ctrl-C or
+/// SIGTERM (after which the output is finished and the summary printed).
+fn threaded_input(mut input: Box<dyn Read + Send>) -> ChannelReader {
+    // A few chunks in flight: memory stays bounded when the output is slow.
+    let (tx, rx): (SyncSender<Chunk>, _) = sync_channel(4);
+    let signal_tx = tx.clone();
+    std::thread::spawn(move || {
+        loop {
+            let mut chunk = vec![0u8; 64 << 10];
+            match input.read(&mut chunk) {
+                Ok(0) => {
+                    let _ = tx.send(Ok(Vec::new()));
+                    return;
+                }
+                Ok(n) => {
+                    chunk.truncate(n);
+                    if tx.send(Ok(chunk)).is_err() {
+                        return;
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    return;
+                }
+            }
+        }
+    });
+    std::thread::spawn(move || {
+        let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        else {
+            return; // Ctrl-C keeps its default: the process ends.
+        };
+        runtime.block_on(interrupted());
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        let _ = signal_tx.send(Ok(Vec::new()));
+    });
+    ChannelReader {
+        chunks: rx,
+        current: Vec::new(),
+        at: 0,
+        ended: false,
+    }
+}
+
+/// Whether standard output goes somewhere that reads it live (a pipe, a
+/// socket, a terminal), where each frame should be flushed as it is
+/// written; not for a file or /dev/null.
+fn stdout_is_live() -> bool {
+    use std::io::IsTerminal;
+    if io::stdout().is_terminal() {
+        return true;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsFd;
+        use std::os::unix::fs::FileTypeExt;
+        let meta = io::stdout()
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|f| f.metadata());
+        match meta {
+            Ok(m) => m.file_type().is_fifo() || m.file_type().is_socket(),
+            Err(_) => true,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        true
     }
 }
 
@@ -333,34 +460,38 @@ fn main() -> ExitCode {
         }
     };
     let path = &args.path;
-    let mut data = match read_input(path) {
+    let input = match open_input(path) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("kafka-dump: {path}: {e}");
             return ExitCode::from(2);
         }
     };
-    if args.hex {
-        let text = String::from_utf8_lossy(&data);
-        data = match hex::parse(&text) {
-            Ok(d) => d,
-            Err(e) => {
-                eprintln!("kafka-dump: {path}: {e}");
-                return ExitCode::FAILURE;
-            }
-        };
-    }
+    let input = threaded_input(input);
+    // A hex dump is decoded line by line as it comes.
+    let input: Box<dyn Read> = if args.hex {
+        Box::new(hex::HexReader::new(io::BufReader::new(input)))
+    } else {
+        Box::new(input)
+    };
+    let mut options = args.options;
+    options.flush_each_frame = stdout_is_live();
     let stdout = io::stdout().lock();
-    let mut dumper = Dumper::new(io::BufWriter::new(stdout), args.options);
+    let mut dumper = Dumper::new(io::BufWriter::new(stdout), options);
+    let capture = matches!(args.input, Input::Capture);
     let result = match args.input {
         Input::Capture => dumper
-            .dump_capture(&data)
+            .dump_capture_from(input)
             .map(|r| r.map_err(|e| e.to_string())),
-        Input::Requests => dumper.dump_frames(Bytes::from(data), None),
-        Input::Responses(k, v) => dumper.dump_frames(Bytes::from(data), Some((k, v))),
+        Input::Requests => dumper.dump_frames_from(input, None),
+        Input::Responses(k, v) => dumper.dump_frames_from(input, Some((k, v))),
     };
     let problems = dumper.problems();
+    let summary = dumper.summary();
     let flushed = dumper.into_inner().flush();
+    if capture {
+        print_summary(&summary);
+    }
     match (result, flushed) {
         (Err(e), _) | (Ok(_), Err(e)) => {
             if e.kind() == io::ErrorKind::BrokenPipe {
@@ -369,6 +500,9 @@ fn main() -> ExitCode {
             eprintln!("kafka-dump: writing the output: {e}");
             ExitCode::from(2)
         }
+        // Interrupted: the input stopped wherever it was, inside a record
+        // as likely as not; what was read is out, and that is a clean end.
+        _ if INTERRUPTED.load(Ordering::SeqCst) => ExitCode::SUCCESS,
         (Ok(Err(e)), Ok(())) => {
             eprintln!("kafka-dump: {path}: {e}");
             ExitCode::FAILURE
@@ -376,6 +510,27 @@ fn main() -> ExitCode {
         (Ok(Ok(())), Ok(())) if problems > 0 => ExitCode::FAILURE,
         (Ok(Ok(())), Ok(())) => ExitCode::SUCCESS,
     }
+}
+
+/// The summary line of a capture's dump, on standard error.
+fn print_summary(s: &kafka_dump::dump::Summary) {
+    let mut line = format!(
+        "kafka-dump: {} frames, {} problems, {} connections",
+        s.frames, s.problems, s.connections
+    );
+    if s.gaps > 0 {
+        line.push_str(&format!(
+            ", {} gaps ({} bytes missing, {} bytes skipped to the next frame)",
+            s.gaps, s.missing_bytes, s.skipped_bytes
+        ));
+    }
+    if s.dropped_by_limits > 0 {
+        line.push_str(&format!(", {} dropped by limits", s.dropped_by_limits));
+    }
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        line.push_str(" (interrupted)");
+    }
+    eprintln!("{line}");
 }
 
 #[cfg(test)]
