@@ -20,14 +20,23 @@ fn path(name: &str) -> String {
     data(name).to_str().unwrap().to_owned()
 }
 
+/// Starts kafka-dump reading standard input. A watchdog kills it after two
+/// minutes, so a regression that stops it from finishing fails the test
+/// (its output ends early) instead of hanging the suite.
 fn spawn(args: &[&str], stdout: Stdio) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_kafka-dump"))
+    let child = Command::new(env!("CARGO_BIN_EXE_kafka-dump"))
         .args(args)
         .stdin(Stdio::piped())
         .stdout(stdout)
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start kafka-dump")
+        .expect("start kafka-dump");
+    let pid = child.id().to_string();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(120));
+        let _ = Command::new("kill").args(["-9", &pid]).status();
+    });
+    child
 }
 
 #[test]
